@@ -1,0 +1,61 @@
+"""Settings: one frozen object read from ``ASSISTANT_*`` environment variables in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+from assistant.errors import ConfigError
+
+__all__ = ["Settings", "default_data_dir"]
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "article-assistant"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. ``Settings.from_env()`` reads ``ASSISTANT_<FIELD>`` variables."""
+
+    data_dir: Path
+    chroma_url: str | None = None
+    llm: str = "local"
+    top_k: int = 6
+    context_chars: int = 6000
+    max_tokens: int = 320
+    threads: int = 0
+    timeout: float = 120.0
+    max_question_chars: int = 2000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict[str, object] = {"data_dir": default_data_dir(env)}
+        for f in fields(cls):
+            raw = env.get(f"ASSISTANT_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, raw, f.type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> "Settings":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _parse(name: str, raw: str, kind: object) -> object:
+    kind = str(kind)
+    try:
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+    except ValueError:
+        raise ConfigError(f"ASSISTANT_{name.upper()}={raw!r} is not a number") from None
+    if kind.startswith("Path"):
+        return Path(raw).expanduser()
+    return raw

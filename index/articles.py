@@ -1,0 +1,88 @@
+"""Articles: loading a text or Markdown file, normalising it, and naming it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from index.errors import ArticleError
+
+__all__ = ["Article", "load_article", "make_article", "default_article_path", "MAX_ARTICLE_BYTES"]
+
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its stable id, its title (first line) and its normalised text."""
+
+    id: str
+    title: str
+    text: str
+
+    @property
+    def revision(self) -> str:
+        """Content hash of the text: changes exactly when the text changes."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+def normalise(text: str) -> str:
+    """Canonical form of stored text: no BOM, LF line ends, NFC; offsets refer to this form."""
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def slugify(name: str) -> str:
+    slug = _SLUG.sub("-", unicodedata.normalize("NFKD", name).lower()).strip("-")
+    return slug[:64] or "article"
+
+
+def title_of(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:200]
+    return ""
+
+
+def make_article(text: str, article_id: str) -> Article:
+    """Build an article from raw text; the id is slugified so it is safe in paths and ids."""
+    text = normalise(text)
+    if not text.strip():
+        raise ArticleError(f"article {article_id!r} is empty: give a file with some text")
+    return Article(id=slugify(article_id), title=title_of(text), text=text)
+
+
+def load_article(path: str | Path, article_id: str | None = None) -> Article:
+    """Read a UTF-8 text or Markdown file; the id defaults to the file name without extension."""
+    path = Path(path)
+    if not path.exists():
+        raise ArticleError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise ArticleError(f"{path}: is a directory; pass the article files inside it")
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"{path}: {size} bytes is over the {MAX_ARTICLE_BYTES}-byte limit; split it")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ArticleError(f"{path}: looks binary (contains NUL bytes); give a plain text or Markdown file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"{path}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8"
+        ) from None
+    if not text.strip():
+        raise ArticleError(f"{path}: file is empty; give a file with some text")
+    return make_article(text, article_id or path.stem)
+
+
+def default_article_path() -> Path:
+    """The article that ships with the project and is indexed by default."""
+    return Path(str(resources.files("index") / "data" / "isis-soleimani-memorial-bombings.txt"))

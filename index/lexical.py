@@ -1,0 +1,101 @@
+"""The lexical (BM25) index over stored chunks, persisted beside the Chroma data with bm25s."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Sequence
+
+from index.store import ChunkRecord
+
+__all__ = ["LexicalIndex", "tokenize"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    "a an and are as at be by did do does for from had has have he her his how in is it its of on or "
+    "she that the their them they this to was were what when where which who whom why will with would "
+    "about after before into than then there these those you your i we our us".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase words without stopwords, with a plural 's' dropped so "blasts" meets "blast"."""
+    tokens = []
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        tokens.append(word)
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 over chunk texts. It is rebuilt from the store after every indexing run, so it never drifts."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._bm25: object | None = None
+        self._records: list[ChunkRecord] = []
+        self._loaded = False
+
+    def rebuild(self, records: Sequence[ChunkRecord]) -> None:
+        """Replace the index on disk with one over ``records``; the swap is a rename, so a crash keeps the old one."""
+        import bm25s
+
+        tmp = self.directory.with_name(self.directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        records = list(records)
+        if records:
+            bm25 = bm25s.BM25()
+            bm25.index([tokenize(r.text) or ["\u2205"] for r in records], show_progress=False)
+            bm25.save(str(tmp / "bm25"), show_progress=False)
+        (tmp / "records.json").write_text(json.dumps([asdict(r) for r in records]), encoding="utf-8")
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            self.directory.rename(old)
+        tmp.rename(self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        import bm25s
+
+        self._bm25, self._records = None, []
+        path = self.directory / "records.json"
+        if path.exists():
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            self._records = [
+                ChunkRecord(**{**r, "sentences": tuple(tuple(s) for s in r["sentences"])}) for r in raw
+            ]
+            if self._records:
+                self._bm25 = bm25s.BM25.load(str(self.directory / "bm25"), show_progress=False)
+        self._loaded = True
+
+    def query(self, text: str, k: int, revisions: Sequence[str]) -> list[tuple[ChunkRecord, float]]:
+        """Best-scoring chunks among the given article revisions (stale entries are skipped)."""
+        self._load()
+        if self._bm25 is None:
+            return []
+        vocab = self._bm25.vocab_dict  # type: ignore[attr-defined]
+        tokens = [t for t in tokenize(text) if t in vocab]
+        if not tokens:
+            return []
+        wanted = set(revisions)
+        n = len(self._records)
+        docs, scores = self._bm25.retrieve([tokens], k=n, show_progress=False)  # type: ignore[attr-defined]
+        out = []
+        for i, score in zip(docs[0], scores[0]):
+            record = self._records[int(i)]
+            if score > 0 and record.revision in wanted:
+                out.append((record, float(score)))
+                if len(out) == k:
+                    break
+        return out

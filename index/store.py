@@ -1,0 +1,169 @@
+"""The vector store: the only module that talks to Chroma (embedded or a server)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlparse
+
+from index.chunking import Chunk
+from index.errors import StoreError
+
+__all__ = ["ChunkRecord", "ChromaStore", "chunk_id"]
+
+_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A stored chunk: what retrieval returns. ``revision`` ties it to one version of its article."""
+
+    id: str
+    article_id: str
+    title: str
+    revision: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "revision": self.revision,
+            "start": self.start,
+            "end": self.end,
+            "sentences": json.dumps(self.sentences),
+        }
+
+    @classmethod
+    def from_chroma(cls, id_: str, text: str, meta: dict[str, Any]) -> "ChunkRecord":
+        return cls(
+            id=id_,
+            article_id=str(meta["article_id"]),
+            title=str(meta.get("title", "")),
+            revision=str(meta["revision"]),
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            text=text,
+            sentences=tuple((int(a), int(b)) for a, b in json.loads(str(meta["sentences"]))),
+        )
+
+
+def chunk_id(chunk: Chunk, occurrence: int) -> str:
+    """Deterministic id: article id + content hash (+ which repeat, for identical passages)."""
+    suffix = f"-{occurrence}" if occurrence else ""
+    return f"{chunk.article_id}:{chunk.content_hash}{suffix}"
+
+
+class ChromaStore:
+    """Chunks with their vectors in a Chroma collection; embedded by default, a server when a URL is given."""
+
+    def __init__(self, data_dir: Path, url: str | None = None, collection: str = "articles") -> None:
+        self.data_dir = data_dir
+        self.url = url
+        self.collection_name = collection
+        self._collection: Any = None
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.data_dir / "chroma")
+
+    def _client(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False, allow_reset=False)
+        if self.url:
+            parsed = urlparse(self.url)
+            if not parsed.hostname:
+                raise StoreError(f"ASSISTANT_CHROMA_URL={self.url!r} is not a URL like http://127.0.0.1:8000")
+            try:
+                client = chromadb.HttpClient(
+                    host=parsed.hostname,
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=settings,
+                )
+                client.heartbeat()
+            except Exception as exc:  # chromadb raises several types for a refused connection
+                raise StoreError(
+                    f"cannot reach the Chroma server at ASSISTANT_CHROMA_URL={self.url} ({type(exc).__name__}); "
+                    "start it with `chroma run --path DIR --port N` or unset ASSISTANT_CHROMA_URL"
+                ) from None
+            return client
+        path = self.data_dir / "chroma"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            probe = path / ".write-test"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise StoreError(
+                f"data directory {self.data_dir} is not writable ({exc.strerror}); "
+                "set ASSISTANT_DATA_DIR to a writable directory"
+            ) from None
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            self._collection = self._client().get_or_create_collection(
+                self.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+        return self._collection
+
+    def records(self, article_id: str | None = None) -> list[ChunkRecord]:
+        """All stored chunks (of one article when given), paged so big collections stay cheap."""
+        where = {"article_id": article_id} if article_id else None
+        out: list[ChunkRecord] = []
+        offset = 0
+        while True:
+            got = self.collection.get(
+                where=where, include=["documents", "metadatas"], limit=_PAGE, offset=offset
+            )
+            for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                out.append(ChunkRecord.from_chroma(id_, text, meta))
+            if len(got["ids"]) < _PAGE:
+                return out
+            offset += _PAGE
+
+    def add(self, records: Sequence[ChunkRecord], vectors: Sequence[Sequence[float]]) -> None:
+        for i in range(0, len(records), _PAGE):
+            batch = records[i : i + _PAGE]
+            self.collection.upsert(
+                ids=[r.id for r in batch],
+                embeddings=[list(v) for v in vectors[i : i + _PAGE]],
+                documents=[r.text for r in batch],
+                metadatas=[r.metadata() for r in batch],
+            )
+
+    def update_metadata(self, records: Sequence[ChunkRecord]) -> None:
+        for i in range(0, len(records), _PAGE):
+            batch = records[i : i + _PAGE]
+            self.collection.update(ids=[r.id for r in batch], metadatas=[r.metadata() for r in batch])
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            self.collection.delete(ids=ids[i : i + _PAGE])
+
+    def query(
+        self, vector: Sequence[float], k: int, revisions: Sequence[str]
+    ) -> list[tuple[ChunkRecord, float]]:
+        """Nearest chunks among the given article revisions, with cosine similarity."""
+        if not revisions:
+            return []
+        where = {"revision": {"$in": list(revisions)}}
+        got = self.collection.query(
+            query_embeddings=[list(vector)], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+        )
+        return [
+            (ChunkRecord.from_chroma(id_, text, meta), 1.0 - float(dist))
+            for id_, text, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
+            )
+        ]

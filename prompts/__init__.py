@@ -1,0 +1,1 @@
+"""Prompt files (``*.md``) rendered by ``assistant.prompting``; no prompt text lives in Python."""
