@@ -40,7 +40,10 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _parse(f.name, raw, f.type)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        types = {f.name: f.type for f in fields(cls)}
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = _parse(name, value, types[name]) if isinstance(value, str) else value
         return cls(**values)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> "Settings":

@@ -1,0 +1,90 @@
+"""The ``assistant`` command: index, ask, chat, serve, eval. Errors become one stderr line and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Callable, Sequence
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+from index.errors import IndexingError
+
+__all__ = ["main"]
+
+
+def _progress_bar(enabled: bool) -> Callable[[int, int], None] | None:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bar: list[tqdm] = []
+
+    def update(done: int, total: int) -> None:
+        if total <= 8:  # a handful of chunks: no bar
+            return
+        if not bar:
+            bar.append(tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+
+    return update
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.corpus import Corpus
+
+    corpus = Corpus(settings)
+    if args.remove:
+        if args.remove not in corpus.catalog.ids():
+            raise IndexingError(f"no indexed article {args.remove!r}; indexed: {', '.join(corpus.catalog.ids()) or 'none'}")
+        report = corpus.indexer.remove(args.remove)
+    else:
+        report = corpus.index_paths(args.paths, _progress_bar(not args.json and sys.stderr.isatty()))
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        r = report
+        what = f"removed {args.remove}" if args.remove else f"indexed {r.articles} article(s)"
+        print(
+            f"{what}: {r.chunks} chunks ({r.added} added, {r.updated} updated, {r.deleted} deleted, "
+            f"{r.skipped} unchanged), {r.embedded} embedded in {r.seconds:.2f}s -> {corpus.store.location}"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Answers questions about news articles, with verified citations."
+    )
+    parser.add_argument("--data-dir", help="index location (default: ASSISTANT_DATA_DIR or a per-user dir)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="index articles (default: the bundled article)")
+    p.add_argument("paths", nargs="*", help="plain text or Markdown files")
+    p.add_argument("--remove", metavar="ID", help="remove an indexed article by id")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_index)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(data_dir=args.data_dir)
+        return int(args.func(args, settings))
+    except (AssistantError, IndexingError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
