@@ -1,0 +1,222 @@
+"""The ``Assistant`` facade: ask and stream grounded answers; the chain is a LangChain Runnable."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from assistant.answer import Answer, Turn
+from assistant.errors import InputError
+from assistant.grounding import ground
+from assistant.prompting import Prompts
+from assistant.settings import Settings
+from assistant.sources import Source, select_sources
+from index import Article, split_sentences
+from index.store import ChunkRecord
+
+__all__ = ["Assistant", "clean_question", "as_turns"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+HISTORY_TURNS = 3
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question without control characters; InputError when empty or too long."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    question = unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).strip()
+    if not question:
+        raise InputError("the question is empty: type a question about the article")
+    if len(question) > max_chars:
+        raise InputError(
+            f"the question is {len(question):,} characters; the limit is {max_chars:,} "
+            "(ASSISTANT_MAX_QUESTION_CHARS): ask something shorter"
+        )
+    return question
+
+
+def as_turns(history: Sequence[Turn | Mapping[str, str]] | None) -> list[Turn]:
+    """Accept Turns or {"question", "answer"} dicts; keep the last few turns."""
+    turns = []
+    for item in history or ():
+        if isinstance(item, Turn):
+            turns.append(item)
+        else:
+            turns.append(Turn(str(item.get("question", "")), str(item.get("answer", ""))[:600]))
+    return turns[-HISTORY_TURNS:]
+
+
+def _hit(doc: Document) -> ChunkRecord:
+    meta = doc.metadata
+    start, end = int(meta["start"]), int(meta["end"])
+    sentences = meta.get("sentences")
+    spans = (
+        tuple(tuple(s) for s in json.loads(sentences))
+        if sentences
+        else tuple((start + a, start + b) for a, b in split_sentences(doc.page_content))
+    )
+    return ChunkRecord(
+        id=str(doc.id or ""), article_id=str(meta["article_id"]), title=str(meta.get("title", "")),
+        revision="", start=start, end=end, text=doc.page_content, sentences=spans,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class Prepared:
+    question: str
+    history: list[Turn]
+    hits: list[ChunkRecord]
+    sources: list[Source]
+    articles: dict[str, Article]
+    messages: list[BaseMessage]
+    started: float
+    retrieved_at: float
+
+
+class Assistant:
+    """Answers questions about the indexed articles with verified citations.
+
+    Collaborators are passed in (tests pass fakes): a LangChain retriever whose documents carry
+    ``article_id``/``start``/``end`` metadata, a chat model, the prompts, and a function giving the
+    indexed articles by id.
+    """
+
+    def __init__(
+        self,
+        retriever: BaseRetriever,
+        llm: BaseChatModel,
+        prompts: Prompts,
+        articles: Callable[[], Mapping[str, Article]],
+        settings: Settings | None = None,
+        corpus: Any = None,
+    ) -> None:
+        self.retriever, self.llm, self.prompts = retriever, llm, prompts
+        self._articles = articles
+        self.settings = settings or Settings.from_env()
+        self.corpus = corpus
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> "Assistant":
+        """The real assistant: index (built on first use), packaged model or configured backend."""
+        from assistant.corpus import Corpus
+        from assistant.llms import build_llm
+
+        settings = settings or Settings.from_env()
+        corpus = Corpus(settings)
+        corpus.ensure_indexed(progress)
+        llm = build_llm(settings)
+        cache: dict[str, Any] = {}
+
+        def articles() -> Mapping[str, Article]:
+            revisions = corpus.catalog.revisions()
+            if cache.get("revisions") != revisions:
+                cache["articles"] = {a.id: a for a in corpus.articles()}
+                cache["revisions"] = revisions
+            return cache["articles"]  # type: ignore[no-any-return]
+
+        return cls(corpus.retriever, llm, Prompts.load(), articles, settings, corpus)
+
+    # -- the pipeline -------------------------------------------------------------------------
+
+    def _prepare(self, inputs: Mapping[str, Any]) -> Prepared:
+        started = time.perf_counter()
+        question = clean_question(inputs["question"], self.settings.max_question_chars)
+        history = as_turns(inputs.get("history"))
+        query = " ".join([t.question for t in history[-1:]] + [question])
+        hits = [_hit(d) for d in self.retriever.invoke(query, k=self.settings.top_k)]
+        articles = dict(self._articles())
+        grouped = select_sources(hits, articles, self.settings.context_chars)
+        sources = [s for group in grouped for s in group.sources]
+        messages: list[BaseMessage] = [
+            SystemMessage(self.prompts.render_system(grouped)),
+            HumanMessage(self.prompts.render_question(question, history)),
+        ]
+        return Prepared(question, history, hits, sources, articles, messages, started, time.perf_counter())
+
+    def _finish(self, prepared: Prepared, draft: str, first_token: float | None) -> Answer:
+        top = prepared.hits[:3]
+        retrieved = {
+            (s.article_id, s.start)
+            for s in prepared.sources
+            for h in top
+            if h.article_id == s.article_id and h.start <= s.start < h.end
+        }
+        answer = ground(
+            prepared.question, draft, prepared.sources, prepared.articles, self.prompts.refusal, retrieved
+        )
+        now = time.perf_counter()
+        timings = {"retrieve": prepared.retrieved_at - prepared.started, "total": now - prepared.started}
+        if first_token is not None:
+            timings["first_token"] = first_token - prepared.started
+        return Answer(
+            answer.text, answer.abstained, answer.citations, answer.conflicts, timings, answer.notes
+        )
+
+    def chain(self) -> Runnable[dict[str, Any], Answer]:
+        """The LCEL chain: {"question", "history"} → retrieve → prompt → LLM → ground → Answer."""
+        prepare = RunnableLambda(self._prepare)
+        draft = RunnableLambda(lambda p: p.messages) | self.llm | StrOutputParser()
+        return (
+            RunnablePassthrough.assign(prepared=prepare)
+            | RunnablePassthrough.assign(draft=itemgetter("prepared") | draft)
+            | RunnableLambda(lambda x: self._finish(x["prepared"], x["draft"], None))
+        )
+
+    def ask(self, question: str, history: Sequence[Turn | Mapping[str, str]] = ()) -> Answer:
+        """Answer one question; ``history`` holds earlier turns for follow-ups."""
+        answer: Answer | None = None
+        for event in self.stream(question, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(
+        self, question: str, history: Sequence[Turn | Mapping[str, str]] = ()
+    ) -> Iterator[str | Answer]:
+        """Yield the draft's text deltas as the model writes, then the verified ``Answer``."""
+        prepared = self._prepare({"question": question, "history": history})
+        parts: list[str] = []
+        first_token = None
+        for chunk in self.llm.stream(prepared.messages):
+            delta = str(chunk.content)
+            if delta:
+                first_token = first_token or time.perf_counter()
+                parts.append(delta)
+                yield delta
+        yield self._finish(prepared, "".join(parts), first_token)
+
+    def warm(self) -> None:
+        """Pre-compute the model's KV cache for the prompt prefix shared by every question."""
+        warm = getattr(self.llm, "warm", None)
+        if warm is None:
+            return
+        prepared = self._prepare({"question": "warm-up", "history": []})
+        warm([prepared.messages[0], HumanMessage("")])
+
+    def describe(self) -> dict[str, Any]:
+        """The model and settings in use, for the UI and eval reports."""
+        s = self.settings
+        return {
+            "llm": s.llm,
+            "model": getattr(self.llm, "model", type(self.llm).__name__),
+            "backend": getattr(self.llm, "_llm_type", "?"),
+            "top_k": s.top_k,
+            "context_chars": s.context_chars,
+            "max_tokens": s.max_tokens,
+            "chroma": s.chroma_url or "embedded",
+        }

@@ -1,0 +1,261 @@
+"""LangChain chat models over llama.cpp (in-process) and any OpenAI-compatible server.
+
+Both stream tokens, are deterministic by default (temperature 0), bound their output (``max_tokens``
+plus a repetition guard) and turn transport failures into ``ModelError``s naming ``ASSISTANT_LLM``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Iterator, Sequence
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.base import LangSmithParams
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, Field, PrivateAttr
+
+from assistant.errors import BackendUnavailable, ModelError
+
+__all__ = ["ChatLlamaCppLocal", "ChatOpenAICompatible", "RepetitionGuard", "to_openai_messages"]
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "tool"}
+
+
+def to_openai_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
+    return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
+class RepetitionGuard:
+    """Stops generation that loops: the last ``window`` characters already occurred ``times`` times."""
+
+    def __init__(self, window: int = 40, times: int = 3) -> None:
+        self.window, self.times = window, times
+        self.text = ""
+
+    def feed(self, delta: str) -> bool:
+        """Add a delta; True when the output has started repeating itself."""
+        self.text += delta
+        if len(self.text) < self.window * self.times:
+            return False
+        tail = self.text[-self.window :]
+        return self.text.count(tail) >= self.times
+
+
+class _ChatBase(BaseChatModel):
+    """Fields and plumbing shared by both backends."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    model: str = Field(default="local", alias="model_name")
+    temperature: float = 0.0
+    max_tokens: int = 320
+    timeout: float = 120.0
+    stop: list[str] | None = None
+    max_retries: int = 1
+    streaming: bool = False
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=self._llm_type,
+            ls_model_name=str(kwargs.get("model", self.model)),
+            ls_model_type="chat",
+            ls_temperature=kwargs.get("temperature", self.temperature),
+            ls_max_tokens=kwargs.get("max_tokens", self.max_tokens),
+        )
+        if stop or self.stop:
+            params["ls_stop"] = stop or self.stop
+        return params
+
+    def _deltas(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        guard = RepetitionGuard()
+        for delta in self._deltas(messages, stop or self.stop, **kwargs):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+            if run_manager:
+                run_manager.on_llm_new_token(delta, chunk=chunk)
+            yield chunk
+            if guard.feed(delta):
+                break
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text = "".join(str(c.message.content) for c in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+class ChatLlamaCppLocal(_ChatBase):
+    """A GGUF model run in-process by llama-cpp-python, loaded on first use.
+
+    Rope and context settings come from the GGUF itself (unlike langchain-community's ChatLlamaCpp,
+    which overrides ``rope_freq_base``). Calls are serialised: one model, one generation at a time.
+    The KV cache of the longest common prompt prefix is reused between calls.
+    """
+
+    model_path: str = ""
+    n_ctx: int = 4096
+    n_threads: int = 0
+    seed: int = 0
+    repeat_penalty: float = 1.05
+    _llama: Any = PrivateAttr(default=None)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    def load(self) -> Any:
+        """Load the weights (once); the caller must hold the lock."""
+        if self._llama is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise ModelError("llama-cpp-python is not installed; run `make install`") from None
+            if not self.model_path:
+                raise ModelError("no GGUF path given; set ASSISTANT_LLM=local or gguf:/path/to/model.gguf")
+            import os
+
+            threads = self.n_threads or max(1, min(4, os.cpu_count() or 1))
+            try:
+                self._llama = Llama(
+                    model_path=self.model_path,
+                    n_ctx=self.n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    n_batch=512,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(
+                    f"cannot load the model at {self.model_path} ({exc}); check ASSISTANT_LLM "
+                    "points at a valid GGUF file"
+                ) from None
+        return self._llama
+
+    def warm(self, messages: list[BaseMessage]) -> None:
+        """Evaluate a prompt prefix so the next call with the same prefix starts fast."""
+        with self._lock:
+            llama = self.load()
+            prompt = self._format(llama, messages)
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            llama.create_completion(tokens, max_tokens=1, temperature=0.0)
+
+    def _format(self, llama: Any, messages: list[BaseMessage]) -> str:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = llama.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelError(f"{self.model_path} has no chat template; use an instruct GGUF")
+        eos = llama.detokenize([llama.token_eos()]).decode("utf-8", "ignore")
+        formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token="")
+        return formatter(messages=to_openai_messages(messages)).prompt
+
+    def _deltas(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[str]:
+        with self._lock:
+            llama = self.load()
+            prompt = self._format(llama, messages)
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            if len(tokens) + 16 > self.n_ctx:
+                raise ModelError(
+                    f"prompt of {len(tokens)} tokens exceeds the model context ({self.n_ctx}); "
+                    "lower ASSISTANT_CONTEXT_CHARS or ASSISTANT_TOP_K"
+                )
+            deadline = time.monotonic() + self.timeout
+            stream = llama.create_completion(
+                tokens,
+                max_tokens=int(kwargs.get("max_tokens", self.max_tokens)),
+                temperature=float(kwargs.get("temperature", self.temperature)),
+                top_k=1 if self.temperature == 0 else 40,
+                repeat_penalty=self.repeat_penalty,
+                stop=(stop or []) + ["<|im_end|>", "<|endoftext|>"],
+                stream=True,
+            )
+            for part in stream:
+                delta = part["choices"][0]["text"]
+                if delta:
+                    yield delta
+                if time.monotonic() > deadline:
+                    break
+
+
+class ChatOpenAICompatible(_ChatBase):
+    """Any server speaking the OpenAI chat-completions API (vLLM, llama.cpp server, LM Studio, Ollama)."""
+
+    base_url: str = "http://127.0.0.1:8080/v1"
+    api_key: str | None = None
+
+    @property
+    def _llm_type(self) -> str:
+        return "openai-compatible"
+
+    def _deltas(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[str]:
+        import httpx
+
+        body: dict[str, Any] = {
+            "model": kwargs.get("model", self.model),
+            "messages": to_openai_messages(messages),
+            "temperature": kwargs.get("temperature", self.temperature),
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "stream": True,
+        }
+        if stop:
+            body["stop"] = stop
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        url = self.base_url.rstrip("/") + "/chat/completions"
+        for attempt in range(self.max_retries + 1):
+            try:
+                with httpx.stream("POST", url, json=body, headers=headers, timeout=self.timeout) as response:
+                    if response.status_code >= 400:
+                        response.read()
+                        raise ModelError(
+                            f"{url} answered HTTP {response.status_code}: {response.text[:200]}; "
+                            "check the model name in ASSISTANT_LLM"
+                        )
+                    yield from _sse_deltas(response.iter_lines())
+                return
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if attempt == self.max_retries:
+                    raise BackendUnavailable(
+                        f"cannot reach the model server at {self.base_url} ({type(exc).__name__}); "
+                        "start it or change ASSISTANT_LLM"
+                    ) from None
+                time.sleep(0.5 * (attempt + 1))
+            except httpx.HTTPError as exc:
+                raise BackendUnavailable(
+                    f"model server at {self.base_url} failed mid-answer ({type(exc).__name__}); "
+                    "retry, or change ASSISTANT_LLM"
+                ) from None
+
+
+def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
+    """Content deltas from a server-sent-events stream; malformed events are skipped."""
+    for line in lines:
+        if not line.startswith("data:"):
+            continue
+        data = line[5:].strip()
+        if data == "[DONE]":
+            return
+        try:
+            choice = json.loads(data)["choices"][0]
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+        delta = (choice.get("delta") or {}).get("content") or (choice.get("message") or {}).get("content")
+        if isinstance(delta, str) and delta:
+            yield delta

@@ -1,0 +1,56 @@
+"""Parsing the model's draft into claims: sentences with the source numbers they cite. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index import split_sentences
+
+__all__ = ["Claim", "parse_draft", "is_refusal"]
+
+_MARKERS = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]|【(\d+)】")
+_REFUSAL = re.compile(
+    r"\b(does not|doesn't|do not|did not|didn't) (say|mention|state|specify|provide|contain|include)\b"
+    r"|\bnot (mentioned|stated|specified|provided|in the (article|sources?))\b"
+    r"|\bno (information|mention)\b|\bcannot (answer|help)\b|\bunable to\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence of the draft without its markers, and the source numbers it cites."""
+
+    text: str
+    sources: tuple[int, ...]
+
+
+def _strip(text: str) -> str:
+    text = _MARKERS.sub("", text)
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def parse_draft(draft: str) -> list[Claim]:
+    """Split a draft into claims; markers standing alone after a sentence attach to that sentence."""
+    claims: list[Claim] = []
+    for start, end in split_sentences(draft):
+        sentence = draft[start:end]
+        numbers = tuple(
+            int(n) for m in _MARKERS.finditer(sentence) for n in re.split(r"\s*[,;]\s*", m.group(1) or m.group(2))
+        )
+        text = _strip(sentence)
+        if not re.search(r"\w", text) and claims and numbers:
+            previous = claims[-1]
+            claims[-1] = Claim(previous.text, tuple(dict.fromkeys(previous.sources + numbers)))
+            continue
+        if not re.search(r"\w", text) and not numbers:
+            continue
+        claims.append(Claim(text, tuple(dict.fromkeys(numbers))))
+    return claims
+
+
+def is_refusal(text: str) -> bool:
+    """Whether a claim says the article does not answer."""
+    return bool(_REFUSAL.search(text))

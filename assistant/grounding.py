@@ -1,0 +1,188 @@
+"""Grounding: turn a draft into an Answer whose every sentence is supported by verified citations.
+
+Steps, all pure: parse claims → check each claim's facts against its cited sources → repair
+(re-cite, cut to supported clauses, or drop) → add conflicting figures/accounts the draft left out
+→ verify every quote against the article text → number the citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from assistant.answer import Answer, Citation, Conflict
+from assistant.conflicts import disagreement_clauses, measures_in, related, value_conflicts
+from assistant.draft import is_refusal, parse_draft
+from assistant.sources import Source
+from assistant.textfacts import content_words, numbers, overlap, supported
+from index import Article
+
+__all__ = ["ground", "Segment"]
+
+_CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
+_TOPICS = {"deaths": "the death toll", "injuries": "the number injured"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Text followed by the citations that support it."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+Sentence = list[Segment]
+
+
+def _cite(source: Source) -> Citation:
+    return Citation(source.article_id, source.text, source.start, source.end)
+
+
+def _span(article: Article, start: int, end: int) -> Citation:
+    return Citation(article.id, article.text[start:end], start, end)
+
+
+def _is_supported(text: str, cited: Sequence[Source]) -> bool:
+    evidence = " ".join(s.text for s in cited)
+    ok, _ = supported(text, evidence)
+    return ok and (bool(overlap(text, evidence)) or not content_words(text))
+
+
+def _repair(text: str, cited: list[Source], sources: Sequence[Source], notes: list[str]) -> Sentence | None:
+    """A supported version of an unsupported claim, or None when nothing of it is supported."""
+    candidates = [s for s in sources if _is_supported(text, [s]) and overlap(text, s.text)]
+    if candidates:
+        best = max(candidates, key=lambda s: (len(overlap(text, s.text)), -s.number))
+        notes.append(f"re-cited: {text!r}")
+        return [Segment(text, (_cite(best),))]
+    if cited:
+        clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
+        kept = [c for c in clauses if _is_supported(c, cited)]
+        if kept and len(kept) < len(clauses):
+            notes.append(f"cut to its supported part: {text!r}")
+            return [Segment("; ".join(kept), tuple(_cite(s) for s in cited))]
+    notes.append(f"dropped unsupported: {text!r}")
+    return None
+
+
+def _value_conflicts(
+    question: str, sentences: list[Sentence], sources: Sequence[Source], articles: Mapping[str, Article]
+) -> tuple[list[Conflict], list[Sentence]]:
+    said = " ".join(seg.text for sentence in sentences for seg in sentence)
+    cited_articles = {c.article_id for s in sentences for seg in s for c in seg.citations}
+    pool = [s for s in sources if not cited_articles or s.article_id in cited_articles]
+    conflicts, extra = [], []
+    for measure, found in sorted(value_conflicts(pool).items()):
+        if measure not in measures_in(question) | measures_in(said):
+            continue
+        cites = tuple(_span(articles[q.source.article_id], q.source.start, q.source.end) for q in found)
+        phrases = tuple(articles[q.source.article_id].text[q.start : q.end] for q in found)
+        conflicts.append(Conflict("value", measure, phrases, cites))
+        cited_spans = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
+        if all(q.value in numbers(said) for q in found) and all((c.start, c.end) in cited_spans for c in cites):
+            continue
+        topic = _TOPICS.get(measure, measure)
+        segments = [Segment(f"The article gives different figures for {topic}: “{phrases[0]}”", (cites[0],))]
+        for i in range(1, len(found)):
+            joiner = " and " if i == len(found) - 1 else ", "
+            segments.append(Segment(f"{joiner}“{phrases[i]}”", (cites[i],)))
+        extra.append(segments)
+    return conflicts, extra
+
+
+def _account_conflicts(
+    question: str, sentences: list[Sentence], sources: Sequence[Source], retrieved: set[tuple[str, int]],
+    articles: Mapping[str, Article],
+) -> tuple[list[Conflict], list[Sentence]]:
+    said = question + " " + " ".join(seg.text for sentence in sentences for seg in sentence)
+    conflicts, extra = [], []
+    for source in sources:
+        spans = disagreement_clauses(source)
+        if spans is None or (source.article_id, source.start) not in retrieved or not related(said, source):
+            continue
+        article = articles[source.article_id]
+        cites = tuple(_span(article, a, b) for a, b in spans)
+        conflicts.append(Conflict("account", source.text, tuple(c.quote for c in cites), cites))
+        cited = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
+        if not all((c.start, c.end) in cited for c in cites):
+            extra.append([Segment(source.text.rstrip("."), cites)])
+    return conflicts, extra
+
+
+def ground(
+    question: str,
+    draft: str,
+    sources: Sequence[Source],
+    articles: Mapping[str, Article],
+    refusal: str,
+    retrieved: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
+) -> Answer:
+    """The verified answer for ``draft``. ``retrieved`` holds (article id, start) of sources in top hits."""
+    by_number = {s.number: s for s in sources}
+    notes: list[str] = []
+    sentences: list[Sentence] = []
+    for claim in parse_draft(draft):
+        if is_refusal(claim.text):
+            continue
+        unknown = [n for n in claim.sources if n not in by_number]
+        if unknown:
+            notes.append(f"ignored unknown source numbers {unknown}")
+        cited = [by_number[n] for n in claim.sources if n in by_number]
+        if not claim.text:  # the model gave only markers: quote the sentences it chose
+            sentences.extend([Segment(s.text.rstrip("."), (_cite(s),))] for s in cited)
+            continue
+        if cited and _is_supported(claim.text, cited):
+            sentences.append([Segment(claim.text.rstrip("."), tuple(_cite(s) for s in cited))])
+        elif repaired := _repair(claim.text, cited, sources, notes):
+            sentences.append(repaired)
+    conflicts: list[Conflict] = []
+    if sentences:
+        values, value_extra = _value_conflicts(question, sentences, sources, articles)
+        accounts, account_extra = _account_conflicts(question, sentences, sources, retrieved, articles)
+        conflicts = values + accounts
+        sentences += value_extra + account_extra
+    sentences = _verified(sentences, articles, notes)
+    if not sentences:
+        return Answer(text=refusal, abstained=True, notes=tuple(notes))
+    text, citations = _render(sentences)
+    return Answer(text=text, abstained=False, citations=citations, conflicts=tuple(conflicts), notes=tuple(notes))
+
+
+def _verified(sentences: list[Sentence], articles: Mapping[str, Article], notes: list[str]) -> list[Sentence]:
+    """Keep only citations whose quote is exactly the article text at their offsets."""
+    out = []
+    for sentence in sentences:
+        segments = []
+        for seg in sentence:
+            good = []
+            for c in seg.citations:
+                article = articles.get(c.article_id)
+                if article is not None and article.text[c.start : c.end] == c.quote and c.quote:
+                    good.append(c)
+                else:
+                    notes.append(f"citation failed verification: {c.article_id}[{c.start}:{c.end}]")
+            segments.append(Segment(seg.text, tuple(good)))
+        if any(seg.citations for seg in segments):
+            out.append(segments)
+    return out
+
+
+def _render(sentences: list[Sentence]) -> tuple[str, tuple[Citation, ...]]:
+    """Text with markers numbered by first use, and the citations in that order."""
+    order: dict[tuple[str, int, int], int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for sentence in sentences:
+        out = ""
+        for seg in sentence:
+            marks = ""
+            for c in seg.citations:
+                key = (c.article_id, c.start, c.end)
+                if key not in order:
+                    order[key] = len(citations) + 1
+                    citations.append(c)
+                marks += f"[{order[key]}]"
+            out += seg.text + (f" {marks}" if marks else "")
+        parts.append(out + ".")
+    return " ".join(parts), tuple(citations)

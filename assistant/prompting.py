@@ -1,0 +1,42 @@
+"""Prompt files from ``prompts/``, rendered strictly: a missing variable is an error, not a blank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Sequence
+
+import jinja2
+
+from assistant.answer import Turn
+from assistant.sources import ArticleSources
+
+__all__ = ["Prompts"]
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """The system and question templates and the refusal sentence."""
+
+    system: str
+    question: str
+    refusal: str
+
+    @classmethod
+    def load(cls) -> "Prompts":
+        root = resources.files("prompts")
+        return cls(
+            system=(root / "system.md").read_text(encoding="utf-8"),
+            question=(root / "question.md").read_text(encoding="utf-8"),
+            refusal=(root / "refusal.txt").read_text(encoding="utf-8").strip(),
+        )
+
+    def _render(self, template: str, **values: Any) -> str:
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        return env.from_string(template).render(**values).strip()
+
+    def render_system(self, articles: Sequence[ArticleSources]) -> str:
+        return self._render(self.system, articles=articles, refusal=self.refusal)
+
+    def render_question(self, question: str, history: Sequence[Turn]) -> str:
+        return self._render(self.question, question=question, history=history)

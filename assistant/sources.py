@@ -1,0 +1,78 @@
+"""Sources: the numbered sentences shown to the model, chosen from the retrieved hits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from index import Article, split_sentences
+from index.store import ChunkRecord
+
+__all__ = ["Source", "ArticleSources", "select_sources"]
+
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One sentence of an article, numbered for the prompt; ``text == article.text[start:end]``."""
+
+    number: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleSources:
+    title: str
+    article_id: str
+    sources: tuple[Source, ...]
+
+
+def _sentences(article: Article, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Sentence spans worth showing: at least three words, first occurrence of repeated text only."""
+    seen: set[str] = set()
+    out = []
+    for start, end in spans if spans is not None else split_sentences(article.text):
+        text = article.text[start:end]
+        if len(_WORDS.findall(text)) < 3 or text in seen:
+            continue
+        seen.add(text)
+        out.append((start, end))
+    return out
+
+
+def select_sources(
+    hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int
+) -> list[ArticleSources]:
+    """Whole articles when the hit articles fit in ``context_chars`` (a stable prompt prefix whose KV
+    cache the model reuses across questions); otherwise only the hit chunks, best first, within budget.
+    Sources are numbered from 1 in article order and, within an article, in text order.
+    """
+    hit_ids = list(dict.fromkeys(h.article_id for h in hits if h.article_id in articles))
+    chosen: dict[str, list[tuple[int, int]]] = {}
+    if sum(len(articles[a].text) for a in hit_ids) <= context_chars:
+        for aid in sorted(hit_ids):
+            chosen[aid] = _sentences(articles[aid])
+    else:
+        budget = context_chars
+        for hit in hits:
+            if hit.article_id not in articles or hit.end - hit.start > budget:
+                continue
+            budget -= hit.end - hit.start
+            chosen.setdefault(hit.article_id, []).extend(hit.sentences)
+        for aid, spans in chosen.items():
+            chosen[aid] = _sentences(articles[aid], sorted(set(spans)))
+    out = []
+    number = 1
+    for aid in sorted(chosen):
+        article = articles[aid]
+        sources = []
+        for start, end in chosen[aid]:
+            sources.append(Source(number, aid, start, end, article.text[start:end]))
+            number += 1
+        out.append(ArticleSources(article.title, aid, tuple(sources)))
+    return out
