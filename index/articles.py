@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -25,9 +26,9 @@ class Article:
     title: str
     text: str
 
-    @property
+    @cached_property
     def revision(self) -> str:
-        """Content hash of the text: changes exactly when the text changes."""
+        """Content hash of the text: changes exactly when the text changes (computed once: texts can be MBs)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
 

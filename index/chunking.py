@@ -107,7 +107,8 @@ def chunk_text(article_id: str, text: str, max_chars: int = 400) -> list[Chunk]:
 
     for span in split_sentences(text):
         if group:
-            paragraph_break = "\n\n" in text[group[-1][1] : span[0]]
+            # Two line breaks between sentences mean a blank line, even one holding spaces or tabs.
+            paragraph_break = text.count("\n", group[-1][1], span[0]) >= 2
             if paragraph_break or span[1] - group[0][0] > max_chars:
                 flush()
         group.append(span)
