@@ -2,20 +2,24 @@
 
 Order of writes, so a run killed at any point leaves an index that still answers and that the
 next run repairs: (1) stage the new text, (2) add new chunks, (3) switch the manifest, (4) delete
-stale chunks, (5) rebuild the lexical index. Queries only see chunks of the manifest's revisions.
+stale chunks, (5) rebuild the lexical index, recording the manifest revisions it was built for.
+Queries only see chunks of the manifest's revisions. A run that adds, updates and deletes nothing
+skips (5) only when the lexical index records exactly the manifest's current revisions, so a run
+killed before (5) finished is still repaired by the next one.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Sequence
 
 from index.articles import Article
 from index.catalog import Catalog
 from index.chunking import chunk_text
 from index.embeddings import Embedder
+from index.errors import ArticleError
 from index.lexical import LexicalIndex
 from index.store import ChromaStore, ChunkRecord, chunk_id
 
@@ -83,6 +87,11 @@ class Indexer:
 
     def index(self, articles: Sequence[Article], progress: Progress | None = None) -> IndexReport:
         started = time.perf_counter()
+        repeated = sorted(id_ for id_, n in Counter(a.id for a in articles).items() if n > 1)
+        if repeated:  # the last would silently win and the others' chunks linger in the store
+            raise ArticleError(
+                f"several articles have the id {repeated[0]!r} (ids come from file names); rename all but one"
+            )
         report = IndexReport(articles=len(articles), article_ids=[a.id for a in articles])
         plans = []
         to_embed: list[ChunkRecord] = []
@@ -91,7 +100,8 @@ class Indexer:
             existing = {r.id: r for r in self.store.records(article.id)}
             new = [r for r in wanted if r.id not in existing]
             moved = [r for r in wanted if r.id in existing and existing[r.id] != r]
-            stale = [i for i in existing if i not in {r.id for r in wanted}]
+            wanted_ids = {r.id for r in wanted}  # once, not per stored chunk: articles can have thousands
+            stale = [i for i in existing if i not in wanted_ids]
             plans.append((article, new, moved, stale))
             to_embed.extend(new)
             report.chunks += len(wanted)
@@ -101,14 +111,16 @@ class Indexer:
             report.skipped += len(wanted) - len(new) - len(moved)
         vectors = self._embed(to_embed, progress)
         report.embedded = len(vectors)
-        by_id = dict(zip((r.id for r in to_embed), vectors))
+        by_id = dict(zip((r.id for r in to_embed), vectors, strict=True))
         for article, new, moved, stale in plans:
             self.catalog.stage(article)
             self.store.add(new, [by_id[r.id] for r in new])
             self.store.update_metadata(moved)
             self.catalog.commit(article)
             self.store.delete(stale)
-        self.rebuild_lexical()
+        changed = report.added or report.updated or report.deleted
+        if changed or self.lexical.built_for() != self.catalog.revisions():
+            self.rebuild_lexical()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -122,7 +134,8 @@ class Indexer:
 
     def rebuild_lexical(self) -> None:
         current = self.catalog.revisions()
-        self.lexical.rebuild([r for r in self.store.records() if current.get(r.article_id) == r.revision])
+        records = [r for r in self.store.records() if current.get(r.article_id) == r.revision]
+        self.lexical.rebuild(records, current)
 
     def _embed(self, records: Sequence[ChunkRecord], progress: Progress | None) -> list[list[float]]:
         vectors: list[list[float]] = []

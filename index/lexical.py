@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Sequence
 
 from index.store import ChunkRecord
 
 __all__ = ["LexicalIndex", "tokenize"]
+
+# Bump when tokenize changes: an index built with other tokens is then rebuilt by the next run.
+FORMAT = 1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -34,7 +37,11 @@ def tokenize(text: str) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25 over chunk texts. It is rebuilt from the store after every indexing run, so it never drifts."""
+    """BM25 over chunk texts, rebuilt from the store by indexing runs that change it, so it never drifts.
+
+    ``meta.json`` records the article revisions (and tokenizer format) it was built for, which lets
+    a run that changed nothing skip the rebuild safely.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -42,8 +49,11 @@ class LexicalIndex:
         self._records: list[ChunkRecord] = []
         self._loaded = False
 
-    def rebuild(self, records: Sequence[ChunkRecord]) -> None:
-        """Replace the index on disk with one over ``records``; the swap is a rename, so a crash keeps the old one."""
+    def rebuild(self, records: Sequence[ChunkRecord], revisions: Mapping[str, str]) -> None:
+        """Replace the index on disk with one over ``records``, built for the article ``revisions``.
+
+        The new index is written aside and swapped in by renames; a crash keeps the old one (see ``_path``).
+        """
         import bm25s
 
         tmp = self.directory.with_name(self.directory.name + ".tmp")
@@ -55,6 +65,8 @@ class LexicalIndex:
             bm25.index([tokenize(r.text) or ["\u2205"] for r in records], show_progress=False)
             bm25.save(str(tmp / "bm25"), show_progress=False)
         (tmp / "records.json").write_text(json.dumps([asdict(r) for r in records]), encoding="utf-8")
+        meta = {"format": FORMAT, "revisions": dict(revisions)}
+        (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
@@ -63,20 +75,41 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
         self._loaded = False
 
+    def _path(self) -> Path:
+        """The directory to read: after a crash between the two renames of ``rebuild``, the old index."""
+        old = self.directory.with_name(self.directory.name + ".old")
+        return old if not self.directory.exists() and old.exists() else self.directory
+
+    def built_for(self) -> dict[str, str] | None:
+        """The article revisions the index on disk covers; None when unknown or built with other tokens."""
+        try:
+            meta = json.loads((self.directory / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            return None
+        return dict(meta.get("revisions", {}))
+
+    def records(self) -> list[ChunkRecord]:
+        """The chunks the index covers, in index order."""
+        self._load()
+        return list(self._records)
+
     def _load(self) -> None:
         if self._loaded:
             return
         import bm25s
 
         self._bm25, self._records = None, []
-        path = self.directory / "records.json"
+        directory = self._path()
+        path = directory / "records.json"
         if path.exists():
             raw = json.loads(path.read_text(encoding="utf-8"))
             self._records = [
                 ChunkRecord(**{**r, "sentences": tuple(tuple(s) for s in r["sentences"])}) for r in raw
             ]
             if self._records:
-                self._bm25 = bm25s.BM25.load(str(self.directory / "bm25"), show_progress=False)
+                self._bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
         self._loaded = True
 
     def query(self, text: str, k: int, revisions: Sequence[str]) -> list[tuple[ChunkRecord, float]]:
@@ -92,7 +125,7 @@ class LexicalIndex:
         n = len(self._records)
         docs, scores = self._bm25.retrieve([tokens], k=n, show_progress=False)  # type: ignore[attr-defined]
         out = []
-        for i, score in zip(docs[0], scores[0]):
+        for i, score in zip(docs[0], scores[0], strict=True):
             record = self._records[int(i)]
             if score > 0 and record.revision in wanted:
                 out.append((record, float(score)))
