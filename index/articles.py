@@ -28,7 +28,7 @@ class Article:
 
     @cached_property
     def revision(self) -> str:
-        """Content hash of the text: changes exactly when the text changes (computed once: texts can be MBs)."""
+        """Content hash of the text: changes exactly when the text changes (computed once per article)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
 
