@@ -14,7 +14,7 @@ from index.store import ChunkRecord
 __all__ = ["LexicalIndex", "tokenize"]
 
 # Bump when tokenize changes: an index built with other tokens is then rebuilt by the next run.
-FORMAT = 1
+FORMAT = 2
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -24,16 +24,28 @@ _STOPWORDS = frozenset(
 )
 
 
+def stem(word: str) -> str:
+    """A light English stemmer: "cancelled"/"cancel", "declared"/"declare", "bombings"/"bomb" meet."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]  # "cancell" -> "cancel", and "kill" -> "kil" alike
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
 def tokenize(text: str) -> list[str]:
-    """Lowercase words without stopwords, with a plural 's' dropped so "blasts" meets "blast"."""
-    tokens = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOPWORDS:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        tokens.append(word)
-    return tokens
+    """Lowercase stemmed words without stopwords, so "blasts" meets "blast" and "cancelled" "cancel"."""
+    return [stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
 
 
 class LexicalIndex:
