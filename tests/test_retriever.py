@@ -1,0 +1,113 @@
+"""HybridRetriever over the bundled article with the real model, on embedded Chroma and on a server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.documents import Document
+from langchain_tests.integration_tests import RetrieversIntegrationTests
+
+from assistant.corpus import Corpus
+from assistant.settings import Settings
+from index import HybridRetriever, MiniLMEmbedder, split_sentences
+
+pytestmark = pytest.mark.slow
+
+BACKENDS = ["embedded", pytest.param("server", marks=pytest.mark.chroma_server)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder
+) -> Corpus:
+    """The bundled article indexed with the real model, in embedded Chroma or in a `chroma run` server."""
+    url = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    data_dir = tmp_path_factory.mktemp(request.param) / "data"
+    corpus = Corpus(Settings(data_dir=data_dir, chroma_url=url), minilm)
+    report = corpus.index_paths([])
+    assert report.chunks > 0
+    return corpus
+
+
+class TestHybridRetrieverStandard(RetrieversIntegrationTests):
+    """LangChain's standard retriever suite."""
+
+    @pytest.fixture(autouse=True)
+    def _use(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    @property
+    def retriever_constructor(self) -> type[HybridRetriever]:
+        return HybridRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict[str, Any]:
+        c = self.corpus
+        return {"store": c.store, "lexical": c.lexical, "embedder": c.embedder, "catalog": c.catalog, "k": 5}
+
+    @property
+    def retriever_query_example(self) -> str:
+        return "Who claimed responsibility for the bombings?"
+
+
+def sentence_holding(text: str, needle: str) -> tuple[int, int]:
+    """The span of the one sentence of ``text`` that contains ``needle``."""
+    spans = [(s, e) for s, e in split_sentences(text) if needle in text[s:e]]
+    assert len(spans) == 1, f"{needle!r} is in {len(spans)} sentences"
+    return spans[0]
+
+
+TOP5 = [
+    pytest.param(
+        "What was the death toll?",
+        "killed 103 people",
+        marks=pytest.mark.xfail(
+            reason="all-MiniLM-L6-v2 ranks the standfirst ('twin blasts that killed 103 people') 8th of 12 "
+            "for 'death toll', and it shares no word with the question",
+            strict=True,
+        ),
+        id="death toll: 103 killed",
+    ),
+    pytest.param("What was the death toll?", "at least 84 fatalities", id="death toll: 84 fatalities"),
+    pytest.param("How many people were killed?", "killed 103 people", id="killed: 103"),
+    pytest.param("How many people were killed?", "at least 84 fatalities", id="killed: 84"),
+    pytest.param("How did Israel react?", "Israel's military declined to comment", id="israel"),
+    pytest.param("Which media wing published the claim of responsibility?", "Al-Furqan", id="media wing"),
+    pytest.param(
+        "How did Iranian media say the bombs were set off?",
+        "remote detonation from a suitcase in a car",
+        id="detonation",
+    ),
+    pytest.param("Which trip did Raisi cancel?", "cancelled a planned trip to Turkey", id="trip"),
+]
+
+
+@pytest.mark.parametrize(("question", "needle"), TOP5)
+def test_answer_sentence_is_in_the_top_5(corpus: Corpus, question: str, needle: str) -> None:
+    article = corpus.catalog.articles()[0]
+    start, end = sentence_holding(article.text, needle)
+    hits = corpus.retriever.invoke(question, k=5)
+    assert len(hits) == 5
+    spans = [(h.metadata["start"], h.metadata["end"]) for h in hits]
+    assert any(s <= start and end <= e for s, e in spans), (
+        f"{needle!r} at {start}:{end} not in top 5: " + " | ".join(h.page_content[:60] for h in hits)
+    )
+
+
+def test_hits_are_exact_quotes_with_metadata(corpus: Corpus) -> None:
+    article = corpus.catalog.articles()[0]
+    hits: list[Document] = corpus.retriever.invoke("Soleimani", k=20)
+    assert len(hits) == len(corpus.store.records())
+    assert len({h.id for h in hits}) == len(hits)
+    scores = [h.metadata["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    for hit in hits:
+        assert hit.metadata["article_id"] == article.id
+        assert hit.metadata["title"] == article.title
+        assert article.text[hit.metadata["start"] : hit.metadata["end"]] == hit.page_content
+
+
+def test_blank_query_and_zero_k_return_nothing(corpus: Corpus) -> None:
+    assert corpus.retriever.invoke("   ") == []
+    assert corpus.retriever.invoke("Soleimani", k=0) == []
