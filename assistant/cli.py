@@ -56,6 +56,13 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.web import serve
+
+    serve(settings, args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant", description="Answers questions about news articles, with verified citations."
@@ -68,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", metavar="ID", help="remove an indexed article by id")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("serve", help="run the web chat (builds the index on first start)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port to listen on (default: 7860)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,292 @@
+"""The web chat: pure rendering, the event handlers, and the app served in-process (gradio_client)."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+from assistant.answer import Answer, Citation, Conflict
+from assistant.cli import build_parser, cmd_serve
+from assistant.errors import ModelError
+from assistant.web import FAILED, Chat, Exchange, _printer
+from assistant.web_render import all_citations, render_answer, render_draft, render_sources, strip_markers
+from index import Article
+from tests.fakes_web import ARTICLE, SENTENCES, XSS, FakeBot, build_article, running, scripted_assistant
+
+
+class Highlights(HTMLParser):
+    """Collects, per citation number, the text inside <mark data-citation> and which marks are hidden."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: dict[tuple[str, str], str] = {}
+        self.open: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        a = dict(attrs)
+        if tag == "mark":
+            self.open = [(str(a["data-answer"]), n) for n in str(a["data-citation"]).split()]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            self.open = []
+
+    def handle_data(self, data: str) -> None:
+        for key in self.open:
+            self.text[key] = self.text.get(key, "") + data
+
+
+def highlights(html: str) -> Highlights:
+    parser = Highlights()
+    parser.feed(html)
+    return parser
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("draft", "shown"),
+    [
+        ("Officials said 84 [3].", "Officials said 84."),
+        ("Two figures [2, 5] differ [4][6].", "Two figures differ."),
+        ("Full-width【7】marker", "Full-widthmarker"),
+        ("A marker being written [1", "A marker being written"),
+        ("A marker being written [12,", "A marker being written"),
+        ("Just opened [", "Just opened"),
+        ("No markers at all", "No markers at all"),
+        ("", ""),
+    ],
+)
+def test_strip_markers(draft: str, shown: str) -> None:
+    assert strip_markers(draft) == shown
+
+
+def test_draft_is_escaped_and_provisional() -> None:
+    html = render_draft(f"Look {XSS} [3]")
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "[3]" not in html
+    assert 'class="draft"' in html
+
+
+def test_answer_markers_link_to_citations_and_text_is_escaped() -> None:
+    quote = SENTENCES[4]
+    answer = Answer(f"It read {XSS} [1], not [7].", abstained=False, citations=(quote,))
+    html = render_answer(answer, answer_id=3)
+    assert "<script" not in html and "<img" not in html and "&lt;img src=x" in html
+    assert html.count('href="#cite-3-1"') == 1
+    assert "[7]" in html and "#cite-3-7" not in html  # no such citation: left as text
+
+
+def test_conflicts_are_flagged_with_their_markers() -> None:
+    conflict = Conflict("value", "deaths", ("84 people", "103"), (SENTENCES[2], SENTENCES[3]))
+    extra = Citation(ARTICLE.id, "later statement", SENTENCES[3].start + 2, SENTENCES[3].start + 17)
+    other = Conflict("account", "how <b>", ("a", "b"), (SENTENCES[2], extra))
+    answer = Answer("Said 84 [1].", abstained=False, citations=(SENTENCES[2],), conflicts=(conflict, other))
+    html = render_answer(answer, answer_id=0)
+    assert "Conflicting figures" in html and "Conflicting accounts" in html and "how &lt;b&gt;" in html
+    box = html[html.index('class="conflicts"') :]
+    # 103's citation is not in the text: it gets the next number; the sub-span of it the one after.
+    assert all(f'href="#cite-0-{n}"' in box for n in (1, 2, 3))
+    assert all_citations(answer) == [SENTENCES[2], SENTENCES[3], extra]
+
+
+def test_refusals_show_no_sources() -> None:
+    refusal = Answer("The article does not say.", abstained=True)
+    assert "cite" not in render_answer(refusal, 0)
+    html = render_sources([refusal], {ARTICLE.id: ARTICLE})
+    assert "<mark" not in html and "appear here" in html
+    cited = Answer("Blasts [1].", abstained=False, citations=(SENTENCES[0],))
+    html = render_sources([cited, refusal], {ARTICLE.id: ARTICLE})
+    assert "cites no sources" in html and 'data-answer="0" hidden' in html
+
+
+NASTY = [
+    "x",
+    "Emoji 🎉 here. And ünïcödé. 🎉 again.",
+    "Repeated. Repeated. Repeated.",
+    f"Payload {XSS} then text & more.",
+    "A very long line " * 200,
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_every_highlight_holds_exactly_its_quote(text: str) -> None:
+    article = Article(id="a<1>", title="t", text=text)
+    n = len(text)
+    spans = [(0, n), (0, max(1, n // 2)), (n // 3, n), (n // 3, n // 3 + 1), (n // 2, n // 2 + n // 4 + 1)]
+    citations = tuple(Citation(article.id, text[s:e], s, e) for s, e in spans if e > s)
+    answer = Answer("x [1].", abstained=False, citations=citations)
+    html = render_sources([None, answer], {article.id: article})
+    found = highlights(html)
+    for i, c in enumerate(citations, 1):
+        assert found.text[("1", str(i))] == c.quote
+    assert "script" not in found.tags and "img" not in found.tags
+
+
+def test_a_citation_no_longer_matching_its_article_is_not_highlighted() -> None:
+    article, (c,) = build_article("a", "t", ["The old sentence."])
+    changed = Article(id="a", title="t", text="A new text entirely.")
+    html = render_sources([Answer("x [1].", False, (c,))], {"a": changed})
+    assert "<mark" not in html
+
+
+# -- handlers ----------------------------------------------------------------------------------------
+
+
+def outputs(chat: Chat, exchanges: list[Exchange]) -> list[tuple[Any, ...]]:
+    return list(chat.respond(exchanges))
+
+
+def ask(chat: Chat, question: str, exchanges: list[Exchange]) -> tuple[list[Exchange], list[tuple[Any, ...]]]:
+    _, _, pending, messages = chat.submit(question, exchanges)
+    assert "Waiting for the model" in messages[-1]["content"]
+    steps = outputs(chat, pending)
+    return steps[-1][0], steps
+
+
+def test_respond_streams_the_draft_without_markers_then_the_answer() -> None:
+    bot = FakeBot()
+    chat = Chat(bot)
+    exchanges, steps = ask(chat, "How many were killed?", [])
+    drafts = [s[1][-1]["content"] for s in steps[:-1]]
+    assert len(drafts) > 3 and all('class="draft"' in d for d in drafts)
+    assert not any("[1" in d for d in drafts)  # the prompt's source numbers never show
+    final = steps[-1][1][-1]["content"]
+    assert 'href="#cite-0-1"' in final and "Conflicting figures" in final
+    found = highlights(steps[-1][2])
+    assert found.text[("0", "1")] == SENTENCES[2].quote
+    assert exchanges[-1].answer is not None and not exchanges[-1].answer.abstained
+
+
+def test_follow_up_questions_get_the_session_history() -> None:
+    bot = FakeBot()
+    chat = Chat(bot)
+    exchanges, _ = ask(chat, "Who claimed it?", [])
+    exchanges, steps = ask(chat, "And how many were killed?", exchanges)
+    (_, first), (_, second) = bot.calls
+    assert first == []
+    assert [(t.question, t.answer) for t in second] == [
+        ("Who claimed it?", "ISIS claimed responsibility for the attack a day later.")
+    ]
+    assert len(steps[-1][1]) == 4 and 'href="#cite-1-1"' in steps[-1][1][-1]["content"]
+    panel = steps[-1][2]
+    assert 'data-answer="0" hidden' in panel and 'section class="answer-sources" data-answer="1">' in panel
+
+
+@pytest.mark.parametrize(
+    ("failure", "shown"),
+    [
+        (RuntimeError("Traceback (most recent call last): secret internals"), FAILED),
+        (ModelError("the model at /x is corrupt; check ASSISTANT_LLM <b>"), "check ASSISTANT_LLM &lt;b&gt;"),
+    ],
+)
+def test_a_failure_is_a_friendly_message(failure: Exception, shown: str) -> None:
+    chat = Chat(FakeBot(failure=failure))
+    exchanges, steps = ask(chat, "boom", [])
+    html = steps[-1][1][-1]["content"]
+    assert 'class="error"' in html and shown in html
+    assert "Traceback" not in html and "secret" not in html
+    assert exchanges[-1].answer is None
+    # the failed exchange is not history for the next question
+    exchanges, _ = ask(chat, "Who claimed it?", exchanges)
+
+
+def test_new_conversation_forgets_everything() -> None:
+    state, chatbot, panel, _, _ = Chat.reset()
+    assert state == [] and chatbot == [] and "<mark" not in panel
+    assert list(Chat(FakeBot()).respond([])) == []  # reset before its turn came: nothing to answer
+
+
+def test_startup_progress_is_printed() -> None:
+    out = io.StringIO()
+    progress = _printer(out)
+    for done in range(0, 101, 5):
+        progress(done, 100)
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "  indexing: 100/100 chunks embedded" and 5 <= len(lines) <= 12
+
+
+def test_cli_has_serve() -> None:
+    args = build_parser().parse_args(["serve", "--port", "8123"])
+    assert args.func is cmd_serve and args.host == "127.0.0.1" and args.port == 8123
+
+
+# -- the served app, through gradio_client ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, Any, Any]]:
+    """A real Assistant (bundled article, hashed-word embeddings, scripted model) served in-process."""
+    bot, llm = scripted_assistant(tmp_path_factory.mktemp("web") / "data")
+    with running(bot) as url:
+        yield Client(url, verbose=False), bot, llm
+
+
+def test_ask_endpoint_returns_the_verified_answer(scripted: tuple[Client, Any, Any]) -> None:
+    client, bot, llm = scripted
+    llm.replies = ["ISIS, also known as Daesh, has asserted responsibility for the twin blasts [4]."]
+    result = client.predict("Who claimed responsibility?", [], api_name="/ask")
+    answer = Answer.from_dict(result)
+    assert not answer.abstained and "[1]" in answer.text and "Daesh" in answer.text
+    for c in answer.citations:
+        assert bot.corpus.catalog.get(c.article_id).text[c.start : c.end] == c.quote
+
+
+def test_ask_endpoint_takes_history(scripted: tuple[Client, Any, Any]) -> None:
+    client, _, llm = scripted
+    llm.replies = ["The article does not say."]
+    history = [{"question": "Who claimed it?", "answer": "ISIS claimed it [1]."}]
+    result = client.predict("When?", history, api_name="/ask")
+    assert result["abstained"] is True and result["citations"] == []
+    prompt = str(llm.calls[-1][-1].content)
+    assert "User asked: Who claimed it?" in prompt and "You answered: ISIS claimed it." in prompt
+
+
+def test_ask_endpoint_errors_are_messages(scripted: tuple[Client, Any, Any]) -> None:
+    client, _, llm = scripted
+    llm.replies = [ModelError("the model failed; check ASSISTANT_LLM")]
+    with pytest.raises(AppError, match="check ASSISTANT_LLM"):
+        client.predict("Who claimed responsibility?", [], api_name="/ask")
+    llm.replies = [RuntimeError("secret internals")]
+    with pytest.raises(AppError) as info:
+        client.predict("Who claimed responsibility?", [], api_name="/ask")
+    assert "secret" not in str(info.value) and "went wrong" in str(info.value)
+
+
+def test_only_ask_is_public(scripted: tuple[Client, Any, Any]) -> None:
+    client, _, _ = scripted
+    api = client.view_api(print_info=False, return_format="dict")
+    assert set(api["named_endpoints"]) == {"/ask"}
+    assert not api["unnamed_endpoints"]
+
+
+def test_concurrent_questions_queue_for_the_one_model() -> None:
+    bot = FakeBot(delay=0.01)
+    results: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+    with running(bot) as url:
+
+        def one(question: str) -> None:
+            try:
+                results.append(Client(url, verbose=False).predict(question, [], api_name="/ask"))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=one, args=(q,)) for q in ("Who claimed it?", "Killed?", "vests")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert not errors and len(results) == 3
+    assert bot.max_active == 1
+
