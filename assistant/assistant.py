@@ -22,7 +22,9 @@ from assistant.errors import InputError
 from assistant.grounding import ground
 from assistant.prompting import Prompts
 from assistant.settings import Settings
-from assistant.sources import Source, select_sources
+from assistant.draft import is_refusal, parse_draft
+from assistant.guard import is_injection
+from assistant.sources import ArticleSources, Source, focus, select_sources
 from index import Article, split_sentences
 from index.store import ChunkRecord
 
@@ -73,11 +75,21 @@ def _hit(doc: Document) -> ChunkRecord:
     )
 
 
+@dataclass(frozen=True)
+class Draft:
+    """The model's final draft and when its first token came."""
+
+    text: str
+    sources: list[Source]
+    first_token: float | None
+
+
 @dataclass
 class Prepared:
     question: str
     history: list[Turn]
     hits: list[ChunkRecord]
+    grouped: list[ArticleSources]
     sources: list[Source]
     articles: dict[str, Article]
     messages: list[BaseMessage]
@@ -145,18 +157,56 @@ class Assistant:
             SystemMessage(self.prompts.render_system(grouped)),
             HumanMessage(self.prompts.render_question(question, history)),
         ]
-        return Prepared(question, history, hits, sources, articles, messages, started, time.perf_counter())
+        return Prepared(
+            question, history, hits, grouped, sources, articles, messages, started, time.perf_counter()
+        )
 
-    def _finish(self, prepared: Prepared, draft: str, first_token: float | None) -> Answer:
-        top = prepared.hits[:3]
-        retrieved = {
+    def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
+        """Text deltas, then the Draft to ground.
+
+        A question that gives orders is refused without asking the model. When the model refuses but
+        the sources plausibly hold the answer, it is asked again with only the most relevant sources:
+        small models miss answers in long contexts far more often than they invent them.
+        """
+        if is_injection(prepared.question):
+            yield Draft(self.prompts.refusal, prepared.sources, None)
+            return
+        first_token = None
+        messages = prepared.messages
+        for attempt in range(2):
+            parts: list[str] = []
+            for chunk in self.llm.stream(messages):
+                delta = str(chunk.content)
+                if delta:
+                    first_token = first_token or time.perf_counter()
+                    parts.append(delta)
+                    yield delta
+            text = "".join(parts)
+            focused = focus(prepared.question, prepared.sources, self._retrieved(prepared))
+            if attempt or not focused or not all(is_refusal(c.text) for c in parse_draft(text) or [None]):
+                break
+            yield "\n"
+            grouped = [
+                ArticleSources(g.title, g.article_id, tuple(s for s in g.sources if s in focused))
+                for g in prepared.grouped
+            ]
+            messages = [SystemMessage(self.prompts.render_system([g for g in grouped if g.sources])),
+                        messages[1]]
+        yield Draft(text, prepared.sources, first_token)
+
+    def _retrieved(self, prepared: Prepared) -> set[tuple[str, int]]:
+        """(article id, start) of the sources inside the top three hits."""
+        return {
             (s.article_id, s.start)
             for s in prepared.sources
-            for h in top
+            for h in prepared.hits[:3]
             if h.article_id == s.article_id and h.start <= s.start < h.end
         }
+
+    def _finish(self, prepared: Prepared, draft: str, first_token: float | None) -> Answer:
         answer = ground(
-            prepared.question, draft, prepared.sources, prepared.articles, self.prompts.refusal, retrieved
+            prepared.question, draft, prepared.sources, prepared.articles, self.prompts.refusal,
+            self._retrieved(prepared),
         )
         now = time.perf_counter()
         timings = {"retrieve": prepared.retrieved_at - prepared.started, "total": now - prepared.started}
@@ -166,14 +216,15 @@ class Assistant:
             answer.text, answer.abstained, answer.citations, answer.conflicts, timings, answer.notes
         )
 
+    def _generate(self, prepared: Prepared) -> Draft:
+        return next(d for d in self._drafts(prepared) if isinstance(d, Draft))
+
     def chain(self) -> Runnable[dict[str, Any], Answer]:
         """The LCEL chain: {"question", "history"} → retrieve → prompt → LLM → ground → Answer."""
-        prepare = RunnableLambda(self._prepare)
-        draft = RunnableLambda(lambda p: p.messages) | self.llm | StrOutputParser()
         return (
-            RunnablePassthrough.assign(prepared=prepare)
-            | RunnablePassthrough.assign(draft=itemgetter("prepared") | draft)
-            | RunnableLambda(lambda x: self._finish(x["prepared"], x["draft"], None))
+            RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
+            | RunnablePassthrough.assign(draft=itemgetter("prepared") | RunnableLambda(self._generate))
+            | RunnableLambda(lambda x: self._finish(x["prepared"], x["draft"].text, x["draft"].first_token))
         )
 
     def ask(self, question: str, history: Sequence[Turn | Mapping[str, str]] = ()) -> Answer:
@@ -190,15 +241,11 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield the draft's text deltas as the model writes, then the verified ``Answer``."""
         prepared = self._prepare({"question": question, "history": history})
-        parts: list[str] = []
-        first_token = None
-        for chunk in self.llm.stream(prepared.messages):
-            delta = str(chunk.content)
-            if delta:
-                first_token = first_token or time.perf_counter()
-                parts.append(delta)
-                yield delta
-        yield self._finish(prepared, "".join(parts), first_token)
+        for event in self._drafts(prepared):
+            if isinstance(event, Draft):
+                yield self._finish(prepared, event.text, event.first_token)
+            else:
+                yield event
 
     def warm(self) -> None:
         """Pre-compute the model's KV cache for the prompt prefix shared by every question."""

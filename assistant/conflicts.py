@@ -18,6 +18,8 @@ __all__ = [
     "quantities",
     "value_conflicts",
     "measures_in",
+    "asked_measures",
+    "stated_measures",
     "disagreement_clauses",
     "related",
     "MEASURES",
@@ -109,10 +111,23 @@ def value_conflicts(sources: Sequence[Source]) -> dict[str, list[Quantity]]:
     return {m: list(v.values()) for m, v in by_measure.items() if len(v) > 1}
 
 
+_COUNT_CUE = re.compile(r"\bhow many\b|\bnumber of\b|\btoll\b|\bfigures?\b|\bcasualt|\bcount\b", re.I)
+
+
 def measures_in(text: str) -> set[str]:
-    """Measures a question or claim talks about ("How many died?" -> deaths)."""
+    """Measures whose words occur in a text ("died" -> deaths)."""
     words = re.findall(r"[A-Za-z]+", text.lower())
     return {m for w in words if (m := _measure_of(w))}
+
+
+def asked_measures(question: str) -> set[str]:
+    """Measures a question asks to count ("How many died?", "the death toll"); none for "When was X killed?"."""
+    return measures_in(question) if _COUNT_CUE.search(question) else set()
+
+
+def stated_measures(text: str) -> set[str]:
+    """Measures a text states a figure for ("84 fatalities" -> deaths)."""
+    return {q.measure for q in quantities(Source(0, "", 0, len(text), text))}
 
 
 def disagreement_clauses(source: Source) -> list[tuple[int, int]] | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from assistant.answer import Answer, Citation, Conflict
-from assistant.conflicts import disagreement_clauses, measures_in, related, value_conflicts
+from assistant.conflicts import asked_measures, disagreement_clauses, stated_measures, value_conflicts
 from assistant.draft import is_refusal, parse_draft
 from assistant.sources import Source
 from assistant.textfacts import content_words, numbers, overlap, supported
@@ -74,7 +74,7 @@ def _value_conflicts(
     pool = [s for s in sources if not cited_articles or s.article_id in cited_articles]
     conflicts, extra = [], []
     for measure, found in sorted(value_conflicts(pool).items()):
-        if measure not in measures_in(question) | measures_in(said):
+        if measure not in (asked_measures(question) or stated_measures(said)):
             continue
         cites = tuple(_span(articles[q.source.article_id], q.source.start, q.source.end) for q in found)
         phrases = tuple(articles[q.source.article_id].text[q.start : q.end] for q in found)
@@ -99,9 +99,14 @@ def _account_conflicts(
     conflicts, extra = [], []
     for source in sources:
         spans = disagreement_clauses(source)
-        if spans is None or (source.article_id, source.start) not in retrieved or not related(said, source):
+        if spans is None or (source.article_id, source.start) not in retrieved:
             continue
         article = articles[source.article_id]
+        # Relate to the accounts themselves, not to the opening that names who disagrees.
+        accounts = [article.text[spans[0][0] : spans[0][1]].split(",")[-1]]
+        accounts += [article.text[a:b] for a, b in spans[1:]]
+        if not overlap(said, " ".join(accounts)):
+            continue
         cites = tuple(_span(article, a, b) for a, b in spans)
         conflicts.append(Conflict("account", source.text, tuple(c.quote for c in cites), cites))
         cited = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
@@ -183,6 +188,7 @@ def _render(sentences: list[Sentence]) -> tuple[str, tuple[Citation, ...]]:
                     order[key] = len(citations) + 1
                     citations.append(c)
                 marks += f"[{order[key]}]"
-            out += seg.text + (f" {marks}" if marks else "")
+            text = seg.text.rstrip(" .") if seg is sentence[-1] else seg.text
+            out += text + (f" {marks}" if marks else "")
         parts.append(out + ".")
     return " ".join(parts), tuple(citations)

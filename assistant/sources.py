@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from index import Article, split_sentences
 from index.store import ChunkRecord
 
-__all__ = ["Source", "ArticleSources", "select_sources"]
+__all__ = ["Source", "ArticleSources", "select_sources", "focus"]
 
 _WORDS = re.compile(r"\w+")
 
@@ -76,3 +76,24 @@ def select_sources(
             number += 1
         out.append(ArticleSources(article.title, aid, tuple(sources)))
     return out
+
+
+def focus(
+    question: str, sources: Sequence[Source], retrieved: set[tuple[str, int]], size: int = 4
+) -> list[Source]:
+    """The few sources most related to the question, or [] when none plausibly answers it.
+
+    Plausible means: every name and number the question mentions occurs in the sources, and some
+    source shares a content word with the question.
+    """
+    from assistant.textfacts import overlap, supported
+
+    ok, _ = supported(question, " ".join(s.text for s in sources))
+    scored = [
+        (len(overlap(question, s.text)) + ((s.article_id, s.start) in retrieved), -s.number, s)
+        for s in sources
+    ]
+    scored = [x for x in scored if x[0] > 0]
+    if not ok or not any(overlap(question, s.text) for s in sources):
+        return []
+    return [s for *_, s in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)[:size]]
