@@ -6,9 +6,11 @@ import argparse
 import json
 import os
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from assistant.errors import AssistantError
+from assistant.answer import Answer, Turn
+from assistant.errors import AssistantError, InputError
 from assistant.settings import Settings
 from index.errors import IndexingError
 
@@ -40,7 +42,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     corpus = Corpus(settings)
     if args.remove:
         if args.remove not in corpus.catalog.ids():
-            raise IndexingError(f"no indexed article {args.remove!r}; indexed: {', '.join(corpus.catalog.ids()) or 'none'}")
+            known = ", ".join(corpus.catalog.ids()) or "none"
+            raise IndexingError(f"no indexed article {args.remove!r}; indexed: {known}")
         report = corpus.indexer.remove(args.remove)
     else:
         report = corpus.index_paths(args.paths, _progress_bar(not args.json and sys.stderr.isatty()))
@@ -54,6 +57,73 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"{r.skipped} unchanged), {r.embedded} embedded in {r.seconds:.2f}s -> {corpus.store.location}"
         )
     return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer for a terminal: text, then numbered citations with their quotes and offsets."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        for n, c in enumerate(answer.citations, 1):
+            lines.append(f"[{n}] {c.article_id} {c.start}-{c.end}: \"{c.quote}\"")
+    for conflict in answer.conflicts:
+        values = "; ".join(conflict.values)
+        lines.append(f"conflict ({conflict.kind}, {conflict.topic}): {values}")
+    return "\n".join(lines)
+
+
+def _assistant(settings: Settings) -> Any:
+    from assistant.assistant import Assistant
+
+    return Assistant.from_settings(settings, _progress_bar(sys.stderr.isatty()))
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    bot = _assistant(settings)
+    if args.json:
+        print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False))
+        return 0
+    answer = None
+    for event in bot.stream(args.question):
+        if isinstance(event, Answer):
+            answer = event
+        elif sys.stderr.isatty():
+            print(event, end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print("\n", file=sys.stderr)
+    assert answer is not None
+    print(format_answer(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    bot = _assistant(settings)
+    print(f"Ask about: {', '.join(a.title for a in bot.corpus.articles())}", file=sys.stderr)
+    print("Empty line or Ctrl-D to quit; /new starts a new conversation.", file=sys.stderr)
+    history: list[Turn] = []
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            return 0
+        if not question.strip():
+            return 0
+        if question.strip() == "/new":
+            history = []
+            continue
+        try:
+            answer = bot.ask(question, history)
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        print(format_answer(answer) + "\n")
+        history.append(Turn(question, answer.text))
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.runner import main as run_evals
+
+    return run_evals(args.eval_args, settings)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -75,6 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", metavar="ID", help="remove an indexed article by id")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer one question with numbered, verified citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="an interactive conversation in the terminal")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("eval", add_help=False, help="run the eval suite (see `assistant eval --help`)")
+    p.add_argument("eval_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="run the web chat (builds the index on first start)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

@@ -1,0 +1,57 @@
+# Two entry points on a fresh machine: `make serve` (install, index, web chat) and `make test`.
+# Everything is installed here, into .venv: nothing needs to be installed by hand first.
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install install-test serve test lint unit eval chromium bench clean
+
+# torch first, pinned to the CPU build on disk, so nothing pulls a CUDA build; llama-cpp-python is
+# compiled without -march=native (the native build crashes with SIGILL on these CPUs).
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+install-test: $(BIN)/.installed-test chromium
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+serve: install
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check assistant index evals prompts tests scripts
+	$(BIN)/mypy
+
+# Everything but the per-case eval tests: fakes, the real model, a real Chroma server, real Chromium.
+unit: install-test
+	$(BIN)/pytest -m "not eval" -q
+
+# The eval suite with the real default model, gated on the thresholds in evals/thresholds.yaml.
+eval: install
+	$(BIN)/assistant eval --out artifacts/eval
+
+test: lint unit eval
+
+bench: install-test
+	$(BIN)/python scripts/bench_index.py
+	$(BIN)/python scripts/bench_answer.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache .mypy_cache .ruff_cache
