@@ -73,7 +73,7 @@ class Answer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         cite = lambda c: Citation(c["article_id"], c["quote"], int(c["start"]), int(c["end"]))  # noqa: E731
         return cls(
             text=data["text"],

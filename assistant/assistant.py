@@ -6,24 +6,24 @@ import json
 import re
 import time
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answer import Answer, Turn
+from assistant.draft import is_refusal, parse_draft
 from assistant.errors import InputError
 from assistant.grounding import ground
+from assistant.guard import is_injection
 from assistant.prompting import Prompts
 from assistant.settings import Settings
-from assistant.draft import is_refusal, parse_draft
-from assistant.guard import is_injection
 from assistant.sources import ArticleSources, Source, focus, select_sources
 from index import Article, split_sentences
 from index.store import ChunkRecord
@@ -122,7 +122,7 @@ class Assistant:
     @classmethod
     def from_settings(
         cls, settings: Settings | None = None, progress: Callable[[int, int], None] | None = None
-    ) -> "Assistant":
+    ) -> Assistant:
         """The real assistant: index (built on first use), packaged model or configured backend."""
         from assistant.corpus import Corpus
         from assistant.llms import build_llm
@@ -183,7 +183,8 @@ class Assistant:
                     yield delta
             text = "".join(parts)
             focused = focus(prepared.question, prepared.sources, self._retrieved(prepared))
-            if attempt or not focused or not all(is_refusal(c.text) for c in parse_draft(text) or [None]):
+            claims = parse_draft(text)
+            if attempt or not focused or (claims and not all(is_refusal(c.text) for c in claims)):
                 break
             yield "\n"
             grouped = [

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -165,7 +166,7 @@ class ChatLlamaCppLocal(_ChatBase):
             raise ModelError(f"{self.model_path} has no chat template; use an instruct GGUF")
         eos = llama.detokenize([llama.token_eos()]).decode("utf-8", "ignore")
         formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token="")
-        return formatter(messages=to_openai_messages(messages)).prompt
+        return formatter(messages=to_openai_messages(messages)).prompt  # type: ignore[arg-type]
 
     def _deltas(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[str]:
         with self._lock:

@@ -7,8 +7,8 @@ nearest words name (deaths, injuries, …); accounts are sentences that say sour
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from assistant.sources import Source
 from assistant.textfacts import content_words

@@ -8,8 +8,8 @@ Steps, all pure: parse claims → check each claim's facts against its cited sou
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from assistant.answer import Answer, Citation, Conflict
 from assistant.conflicts import asked_measures, disagreement_clauses, stated_measures, value_conflicts

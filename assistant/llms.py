@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from langchain_core.language_models import BaseChatModel
 
@@ -20,7 +20,7 @@ def _local(arg: str, settings: Settings) -> BaseChatModel:
 
     path = assemble_default_model(settings.data_dir / "models")
     return ChatLlamaCppLocal(
-        model=MODEL_NAME, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
+        model_name=MODEL_NAME, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
         timeout=settings.timeout,
     )
 
@@ -32,7 +32,7 @@ def _gguf(arg: str, settings: Settings) -> BaseChatModel:
     if not path.is_file():
         raise ConfigError(f"ASSISTANT_LLM=gguf:{arg}: no such file; give the path of a .gguf model")
     return ChatLlamaCppLocal(
-        model=path.name, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
+        model_name=path.name, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
         timeout=settings.timeout,
     )
 
@@ -46,7 +46,7 @@ def _openai(arg: str, settings: Settings) -> BaseChatModel:
             f"ASSISTANT_LLM=openai:{arg} must look like openai:MODEL@http://host:port/v1"
         )
     return ChatOpenAICompatible(
-        model=model, base_url=url, api_key=os.environ.get("ASSISTANT_API_KEY") or None,
+        model_name=model, base_url=url, api_key=os.environ.get("ASSISTANT_API_KEY") or None,
         max_tokens=settings.max_tokens, timeout=settings.timeout,
     )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Sequence
+from typing import Any
 
 import jinja2
 
@@ -23,7 +24,7 @@ class Prompts:
     refusal: str
 
     @classmethod
-    def load(cls) -> "Prompts":
+    def load(cls) -> Prompts:
         root = resources.files("prompts")
         return cls(
             system=(root / "system.md").read_text(encoding="utf-8"),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Mapping
 
 from assistant.errors import ConfigError
 
@@ -32,7 +32,7 @@ class Settings:
     max_question_chars: int = 2000
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, object] = {"data_dir": default_data_dir(env)}
         for f in fields(cls):
@@ -46,7 +46,7 @@ class Settings:
                 values[name] = _parse(name, value, types[name]) if isinstance(value, str) else value
         return cls(**values)  # type: ignore[arg-type]
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 

@@ -5,7 +5,7 @@ from index.catalog import Catalog
 from index.chunking import Chunk, chunk_text, split_sentences
 from index.embeddings import Embedder, MiniLMEmbedder
 from index.errors import ArticleError, IndexingError, StoreError
-from index.indexer import IndexReport, Indexer
+from index.indexer import Indexer, IndexReport
 from index.lexical import LexicalIndex
 from index.retriever import HybridRetriever
 from index.store import ChromaStore, ChunkRecord

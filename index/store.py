@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 from index.chunking import Chunk
@@ -40,7 +41,7 @@ class ChunkRecord:
         }
 
     @classmethod
-    def from_chroma(cls, id_: str, text: str, meta: dict[str, Any]) -> "ChunkRecord":
+    def from_chroma(cls, id_: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
         return cls(
             id=id_,
             article_id=str(meta["article_id"]),
@@ -125,7 +126,7 @@ class ChromaStore:
             got = self.collection.get(
                 where=where, include=["documents", "metadatas"], limit=_PAGE, offset=offset
             )
-            for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 out.append(ChunkRecord.from_chroma(id_, text, meta))
             if len(got["ids"]) < _PAGE:
                 return out
@@ -164,6 +165,6 @@ class ChromaStore:
         return [
             (ChunkRecord.from_chroma(id_, text, meta), 1.0 - float(dist))
             for id_, text, meta, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
             )
         ]
