@@ -6,7 +6,7 @@ import json
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -23,6 +23,7 @@ from assistant.errors import InputError
 from assistant.grounding import ground
 from assistant.guard import is_injection
 from assistant.prompting import Prompts
+from assistant.relevance import anchored
 from assistant.settings import Settings
 from assistant.sources import ArticleSources, Source, focus, select_sources
 from index import Article, split_sentences
@@ -82,6 +83,7 @@ class Draft:
     text: str
     sources: list[Source]
     first_token: float | None
+    focused: bool = False  # written by the second, focused pass
 
 
 @dataclass
@@ -165,35 +167,38 @@ class Assistant:
         """Text deltas, then the Draft to ground.
 
         A question that gives orders is refused without asking the model. When the model refuses but
-        the sources plausibly hold the answer, it is asked again with only the most relevant sources:
-        small models miss answers in long contexts far more often than they invent them.
+        a few sources plausibly hold the answer, it is asked again with only those sources and no
+        refusal to fall back on: small models refuse answerable questions in long contexts far more
+        often than they invent facts, and the support and anchor checks catch what they invent.
         """
         if is_injection(prepared.question):
             yield Draft(self.prompts.refusal, prepared.sources, None)
             return
-        first_token = None
-        messages = prepared.messages
-        for attempt in range(2):
-            parts: list[str] = []
-            for chunk in self.llm.stream(messages):
-                delta = str(chunk.content)
-                if delta:
-                    first_token = first_token or time.perf_counter()
-                    parts.append(delta)
-                    yield delta
-            text = "".join(parts)
-            focused = focus(prepared.question, prepared.sources, self._retrieved(prepared))
-            claims = parse_draft(text)
-            if attempt or not focused or (claims and not all(is_refusal(c.text) for c in claims)):
-                break
-            yield "\n"
-            grouped = [
-                ArticleSources(g.title, g.article_id, tuple(s for s in g.sources if s in focused))
-                for g in prepared.grouped
-            ]
-            messages = [SystemMessage(self.prompts.render_system([g for g in grouped if g.sources])),
-                        messages[1]]
-        yield Draft(text, prepared.sources, first_token)
+        first_token: list[float] = []
+        text = yield from self._stream_text(prepared.messages, first_token)
+        claims = parse_draft(text)
+        focused = focus(prepared.question, prepared.sources, self._retrieved(prepared))
+        if (claims and not all(is_refusal(c.text) for c in claims)) or not focused or not self.prompts.focused:
+            yield Draft(text, prepared.sources, next(iter(first_token), None))
+            return
+        yield "\n"
+        prompt = self.prompts.render_focused(
+            prepared.question, prepared.history, sorted(focused, key=lambda s: s.number)
+        )
+        text = yield from self._stream_text([HumanMessage(prompt)], first_token)
+        yield Draft(text, prepared.sources, next(iter(first_token), None), focused=True)
+
+    def _stream_text(self, messages: list[BaseMessage], first_token: list[float]) -> Generator[str, None, str]:
+        """Yield the model's deltas; return the whole text. Records when the first token came."""
+        parts: list[str] = []
+        for chunk in self.llm.stream(messages):
+            delta = str(chunk.content)
+            if delta:
+                if not first_token:
+                    first_token.append(time.perf_counter())
+                parts.append(delta)
+                yield delta
+        return "".join(parts)
 
     def _retrieved(self, prepared: Prepared) -> set[tuple[str, int]]:
         """(article id, start) of the sources inside the top three hits."""
@@ -204,15 +209,20 @@ class Assistant:
             if h.article_id == s.article_id and h.start <= s.start < h.end
         }
 
-    def _finish(self, prepared: Prepared, draft: str, first_token: float | None) -> Answer:
+    def _finish(self, prepared: Prepared, draft: Draft) -> Answer:
         answer = ground(
-            prepared.question, draft, prepared.sources, prepared.articles, self.prompts.refusal,
+            prepared.question, draft.text, prepared.sources, prepared.articles, self.prompts.refusal,
             self._retrieved(prepared),
         )
+        if draft.focused and not answer.abstained:
+            sentences = [s.text for s in prepared.sources]
+            if not anchored(prepared.question, [c.quote for c in answer.citations], sentences):
+                note = "second-pass answer dropped: its sources share no distinctive term with the question"
+                answer = Answer(self.prompts.refusal, True, notes=(*answer.notes, note))
         now = time.perf_counter()
         timings = {"retrieve": prepared.retrieved_at - prepared.started, "total": now - prepared.started}
-        if first_token is not None:
-            timings["first_token"] = first_token - prepared.started
+        if draft.first_token is not None:
+            timings["first_token"] = draft.first_token - prepared.started
         return Answer(
             answer.text, answer.abstained, answer.citations, answer.conflicts, timings, answer.notes
         )
@@ -225,7 +235,7 @@ class Assistant:
         return (
             RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
             | RunnablePassthrough.assign(draft=itemgetter("prepared") | RunnableLambda(self._generate))
-            | RunnableLambda(lambda x: self._finish(x["prepared"], x["draft"].text, x["draft"].first_token))
+            | RunnableLambda(lambda x: self._finish(x["prepared"], x["draft"]))
         )
 
     def ask(self, question: str, history: Sequence[Turn | Mapping[str, str]] = ()) -> Answer:
@@ -244,7 +254,7 @@ class Assistant:
         prepared = self._prepare({"question": question, "history": history})
         for event in self._drafts(prepared):
             if isinstance(event, Draft):
-                yield self._finish(prepared, event.text, event.first_token)
+                yield self._finish(prepared, event)
             else:
                 yield event
 

@@ -10,8 +10,10 @@ import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.base import LangSmithParams
@@ -114,7 +116,9 @@ class ChatLlamaCppLocal(_ChatBase):
     n_threads: int = 0
     seed: int = 0
     repeat_penalty: float = 1.05
+    prefix_cache_dir: str | None = None
     _llama: Any = PrivateAttr(default=None)
+    _prefix: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @property
@@ -150,13 +154,48 @@ class ChatLlamaCppLocal(_ChatBase):
                 ) from None
         return self._llama
 
-    def warm(self, messages: list[BaseMessage]) -> None:
-        """Evaluate a prompt prefix so the next call with the same prefix starts fast."""
+    def warm(self, messages: list[BaseMessage]) -> str:
+        """Evaluate a prompt prefix so later calls sharing it start fast; keep its state to restore.
+
+        With ``prefix_cache_dir`` the state is also saved to disk, and read back in a new process
+        instead of evaluating the prefix again. Returns "disk", "computed" or "cached" (in memory).
+        """
+        from assistant import prefix_cache
+
         with self._lock:
             llama = self.load()
-            prompt = self._format(llama, messages)
-            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            tokens = self._tokens(llama, messages)
+            if self._prefix is not None and np.array_equal(self._prefix.tokens[: len(tokens)], tokens):
+                return "cached"
+            path = None
+            if self.prefix_cache_dir:
+                path = Path(self.prefix_cache_dir) / prefix_cache.cache_key(self.model_path, self.n_ctx, tokens)
+                state = prefix_cache.load(path)
+                if state is not None and prefix_cache.restore(llama, state):
+                    self._prefix = state
+                    return "disk"
             llama.create_completion(tokens, max_tokens=1, temperature=0.0)
+            self._prefix = prefix_cache.capture(llama)
+            if path is not None:
+                try:
+                    prefix_cache.save(path, self._prefix)
+                except OSError:
+                    pass  # a read-only cache only costs speed
+            return "computed"
+
+    def _tokens(self, llama: Any, messages: list[BaseMessage]) -> list[int]:
+        prompt = self._format(llama, messages)
+        return list(llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+
+    def _reuse_prefix(self, llama: Any, tokens: list[int]) -> None:
+        """Restore the warmed prefix when it shares more with ``tokens`` than the live context does."""
+        from assistant import prefix_cache
+
+        if self._prefix is None:
+            return
+        live = prefix_cache.common_prefix(llama.input_ids[: llama.n_tokens], tokens)
+        if prefix_cache.common_prefix(self._prefix.tokens, tokens) > live + 32:
+            prefix_cache.restore(llama, self._prefix)
 
     def _format(self, llama: Any, messages: list[BaseMessage]) -> str:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -171,13 +210,13 @@ class ChatLlamaCppLocal(_ChatBase):
     def _deltas(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[str]:
         with self._lock:
             llama = self.load()
-            prompt = self._format(llama, messages)
-            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            tokens = self._tokens(llama, messages)
             if len(tokens) + 16 > self.n_ctx:
                 raise ModelError(
                     f"prompt of {len(tokens)} tokens exceeds the model context ({self.n_ctx}); "
                     "lower ASSISTANT_CONTEXT_CHARS or ASSISTANT_TOP_K"
                 )
+            self._reuse_prefix(llama, tokens)
             deadline = time.monotonic() + self.timeout
             stream = llama.create_completion(
                 tokens,

@@ -18,6 +18,15 @@ _REFUSAL = re.compile(
 )
 
 
+# "as stated in sources [3], [4], and [5]": the markers carry this; without them it reads as noise.
+_SOURCE_TALK = re.compile(
+    r"[\s,]*\b(?:as )?(?:stated|mentioned|reported|noted|shown|given|described) in (?:the )?sources?"
+    r"(?:[\s,]*(?:and)?[\s,]*)*(?=[.;]|$)"
+    r"|[\s,]*\baccording to (?:the )?sources?(?:[\s,]*(?:and)?[\s,]*)*(?=[.;]|$)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A sentence of the draft without its markers, and the source numbers it cites."""
@@ -28,6 +37,7 @@ class Claim:
 
 def _strip(text: str) -> str:
     text = _MARKERS.sub("", text)
+    text = _SOURCE_TALK.sub("", text)
     text = re.sub(r"\s+([.,;:!?])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
@@ -47,7 +57,7 @@ def parse_draft(draft: str) -> list[Claim]:
             continue
         if not re.search(r"\w", text) and not numbers:
             continue
-        claims.append(Claim(text, tuple(dict.fromkeys(numbers))))
+        claims.append(Claim(text if re.search(r"\w", text) else "", tuple(dict.fromkeys(numbers))))
     return claims
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from assistant.answer import Answer, Citation, Conflict
 from assistant.conflicts import asked_measures, disagreement_clauses, stated_measures, value_conflicts
@@ -56,6 +57,12 @@ def _repair(text: str, cited: list[Source], sources: Sequence[Source], notes: li
         best = max(candidates, key=lambda s: (len(overlap(text, s.text)), -s.number))
         notes.append(f"re-cited: {text!r}")
         return [Segment(text, (_cite(best),))]
+    # A sentence joining facts from two sources (a name from one, a statement from another).
+    near = sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
+    pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if _is_supported(text, list(p))]
+    if pairs:
+        notes.append(f"re-cited to two sources: {text!r}")
+        return [Segment(text, tuple(_cite(s) for s in pairs[0]))]
     if cited:
         clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
         kept = [c for c in clauses if _is_supported(c, cited)]

@@ -21,7 +21,7 @@ def _local(arg: str, settings: Settings) -> BaseChatModel:
     path = assemble_default_model(settings.data_dir / "models")
     return ChatLlamaCppLocal(
         model_name=MODEL_NAME, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
-        timeout=settings.timeout,
+        timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
     )
 
 
@@ -33,7 +33,7 @@ def _gguf(arg: str, settings: Settings) -> BaseChatModel:
         raise ConfigError(f"ASSISTANT_LLM=gguf:{arg}: no such file; give the path of a .gguf model")
     return ChatLlamaCppLocal(
         model_name=path.name, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
-        timeout=settings.timeout,
+        timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
     )
 
 

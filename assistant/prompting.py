@@ -10,18 +10,19 @@ from typing import Any
 import jinja2
 
 from assistant.answer import Turn
-from assistant.sources import ArticleSources
+from assistant.sources import ArticleSources, Source
 
 __all__ = ["Prompts"]
 
 
 @dataclass(frozen=True)
 class Prompts:
-    """The system and question templates and the refusal sentence."""
+    """The system and question templates, the focused second-pass template and the refusal sentence."""
 
     system: str
     question: str
     refusal: str
+    focused: str = ""
 
     @classmethod
     def load(cls) -> Prompts:
@@ -30,6 +31,7 @@ class Prompts:
             system=(root / "system.md").read_text(encoding="utf-8"),
             question=(root / "question.md").read_text(encoding="utf-8"),
             refusal=(root / "refusal.txt").read_text(encoding="utf-8").strip(),
+            focused=(root / "focused.md").read_text(encoding="utf-8"),
         )
 
     def _render(self, template: str, **values: Any) -> str:
@@ -41,3 +43,7 @@ class Prompts:
 
     def render_question(self, question: str, history: Sequence[Turn]) -> str:
         return self._render(self.question, question=question, history=history)
+
+    def render_focused(self, question: str, history: Sequence[Turn], sources: Sequence[Source]) -> str:
+        """The second-pass prompt: only the few most relevant sources, and no way out but to answer."""
+        return self._render(self.focused, question=question, history=history, sources=sources)

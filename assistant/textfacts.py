@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from itertools import combinations
 
-__all__ = ["numbers", "names", "content_words", "overlap", "facts", "supported"]
+__all__ = ["numbers", "names", "content_words", "overlap", "facts", "derived", "supported"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -61,10 +62,24 @@ def overlap(a: str, b: str) -> set[str]:
     return content_words(a) & content_words(b)
 
 
+def derived(number: str, evidence_numbers: set[str]) -> bool:
+    """Whether ``number`` is the sum of two evidence numbers, or the difference of two years in it
+    ("45 years" from 1979 and 2024): arithmetic across sentences, not a number from nowhere."""
+    try:
+        target = float(number)
+        values = sorted({float(n) for n in evidence_numbers})
+    except ValueError:
+        return False
+    years = [v for v in values if 1000 <= v <= 2100]
+    if any(b - a == target for a, b in combinations(years, 2)):
+        return True
+    return any(a + b == target for a, b in combinations(values, 2))
+
+
 def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     """Whether every fact of ``claim`` is in ``evidence``; also returns the missing facts."""
     have_numbers = numbers(evidence)
     have_words = {_stem(w) for w in _WORD.findall(evidence)}
-    missing = {n for n in numbers(claim) if n not in have_numbers}
+    missing = {n for n in numbers(claim) if n not in have_numbers and not derived(n, have_numbers)}
     missing |= {n for n in names(claim) if n not in have_words}
     return not missing, missing
