@@ -51,13 +51,13 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 def as_turns(history: Sequence[Turn | Mapping[str, str]] | None) -> list[Turn]:
-    """Accept Turns or {"question", "answer"} dicts; keep the last few turns."""
+    """Accept Turns or {"question", "answer"} dicts; keep the last few turns, without citation markers
+    (they number earlier answers' citations, not this prompt's sources)."""
     turns = []
     for item in history or ():
-        if isinstance(item, Turn):
-            turns.append(item)
-        else:
-            turns.append(Turn(str(item.get("question", "")), str(item.get("answer", ""))[:600]))
+        turn = item if isinstance(item, Turn) else Turn(str(item.get("question", "")), str(item.get("answer", "")))
+        answer = re.sub(r"\s*\[\d+\]", "", turn.answer)[:600]
+        turns.append(Turn(turn.question[:600], answer))
     return turns[-HISTORY_TURNS:]
 
 

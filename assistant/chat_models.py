@@ -294,8 +294,8 @@ def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
             return
         try:
             choice = json.loads(data)["choices"][0]
-        except (ValueError, KeyError, IndexError, TypeError):
+            delta = (choice.get("delta") or {}).get("content") or (choice.get("message") or {}).get("content")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):  # not an object where one belongs
             continue
-        delta = (choice.get("delta") or {}).get("content") or (choice.get("message") or {}).get("content")
         if isinstance(delta, str) and delta:
             yield delta

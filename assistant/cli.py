@@ -75,7 +75,9 @@ def format_answer(answer: Answer) -> str:
 def _assistant(settings: Settings) -> Any:
     from assistant.assistant import Assistant
 
-    return Assistant.from_settings(settings, _progress_bar(sys.stderr.isatty()))
+    bot = Assistant.from_settings(settings, _progress_bar(sys.stderr.isatty()))
+    bot.warm()  # restores the prompt prefix from disk when it was computed before: a fast first answer
+    return bot
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,10 +167,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_eval(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Everything after the ``eval`` command belongs to the eval runner's own parser."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] == "--data-dir" else 1
+    if i < len(argv) and argv[i] == "eval":
+        return argv[: i + 1], argv[i + 1 :]
+    return argv, []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    head, tail = _split_eval(argv)
+    args = build_parser().parse_args(head)
+    if args.command == "eval":
+        args.eval_args = tail
     try:
         settings = Settings.from_env(data_dir=args.data_dir)
         return int(args.func(args, settings))

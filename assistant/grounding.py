@@ -14,7 +14,7 @@ from itertools import combinations
 
 from assistant.answer import Answer, Citation, Conflict
 from assistant.conflicts import asked_measures, disagreement_clauses, stated_measures, value_conflicts
-from assistant.draft import is_refusal, parse_draft
+from assistant.draft import Claim, is_refusal, parse_draft
 from assistant.sources import Source
 from assistant.textfacts import content_words, numbers, overlap, supported
 from index import Article
@@ -134,7 +134,7 @@ def ground(
     by_number = {s.number: s for s in sources}
     notes: list[str] = []
     sentences: list[Sentence] = []
-    for claim in parse_draft(draft):
+    for claim in _bounded(parse_draft(draft), notes):
         if is_refusal(claim.text):
             continue
         unknown = [n for n in claim.sources if n not in by_number]
@@ -159,6 +159,33 @@ def ground(
         return Answer(text=refusal, abstained=True, notes=tuple(notes))
     text, citations = _render(sentences)
     return Answer(text=text, abstained=False, citations=citations, conflicts=tuple(conflicts), notes=tuple(notes))
+
+
+MAX_CLAIMS = 8
+MAX_CLAIM_CHARS = 600
+
+
+def _looping(text: str) -> bool:
+    """A sentence that is mostly one phrase over and over: output of a model stuck in a loop."""
+    words = text.lower().split()
+    return len(words) >= 12 and len(set(words)) < 0.3 * len(words)
+
+
+def _bounded(claims: list[Claim], notes: list[str]) -> list[Claim]:
+    """At most MAX_CLAIMS distinct claims of sane length: malformed output stays within bounds."""
+    out: list[Claim] = []
+    seen: set[str] = set()
+    for claim in claims:
+        if len(claim.text) > MAX_CLAIM_CHARS or _looping(claim.text):
+            notes.append(f"dropped runaway output: {claim.text[:80]!r}…")
+            continue
+        if claim.text and claim.text in seen:
+            continue
+        seen.add(claim.text)
+        out.append(claim)
+    if len(out) > MAX_CLAIMS:
+        notes.append(f"kept the first {MAX_CLAIMS} of {len(out)} sentences")
+    return out[:MAX_CLAIMS]
 
 
 def _verified(sentences: list[Sentence], articles: Mapping[str, Article], notes: list[str]) -> list[Sentence]:

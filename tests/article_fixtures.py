@@ -1,0 +1,39 @@
+"""A small fictional article for pure-logic tests: not the bundled one, so nothing is tuned to it."""
+
+from __future__ import annotations
+
+from assistant.sources import Source, select_sources
+from index import Article, make_article
+from index.store import ChunkRecord
+
+FLOOD_TEXT = """Flood sweeps Riverton, killing 12 people
+
+A flash flood swept through the town of Riverton on March 4, 2021, after three days of heavy rain.
+Officials later said at least 9 people died and 40 were injured in the flood.
+The mayor, Dana Whitfield, declared a state of emergency and closed the Northgate bridge.
+Accounts of the cause differ, with the water authority blaming a blocked culvert and residents blaming the new dam upstream.
+The dam was completed in 1998 by the regional council.
+The national weather office declined to comment on its forecasts.
+Rescue teams from Hollis and Marlow helped evacuate 300 residents.
+"""
+
+
+def flood() -> Article:
+    return make_article(FLOOD_TEXT, "riverton-flood")
+
+
+def flood_sources() -> tuple[Article, list[Source]]:
+    """The article and all its sentences as numbered sources (the whole article fits the budget)."""
+    article = flood()
+    hit = ChunkRecord(
+        id="c1", article_id=article.id, title=article.title, revision=article.revision,
+        start=0, end=len(article.text), text=article.text, sentences=(),
+    )
+    grouped = select_sources([hit], {article.id: article}, 10_000)
+    return article, [s for g in grouped for s in g.sources]
+
+
+def number_of(sources: list[Source], fragment: str) -> int:
+    """The source number of the sentence containing ``fragment``."""
+    (source,) = [s for s in sources if fragment in s.text]
+    return source.number

@@ -1,0 +1,43 @@
+"""Parsing drafts into claims with source numbers; recognising refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.draft import Claim, is_refusal, parse_draft
+
+PARSES = [
+    ("It rained [2].", [Claim("It rained.", (2,))]),
+    ("It rained [2][3]. The bridge closed [4, 5].", [Claim("It rained.", (2, 3)), Claim("The bridge closed.", (4, 5))]),
+    ("It rained. [2]", [Claim("It rained.", (2,))]),
+    ("[4]", [Claim("", (4,))]),
+    ("It rained, as stated in sources [3], [4], and [5].", [Claim("It rained.", (3, 4, 5))]),
+    ("According to sources [3] and [4].", [Claim("", (3, 4))]),
+    ("It rained【2】.", [Claim("It rained.", (2,))]),
+    ("It rained [2] [2].", [Claim("It rained.", (2,))]),
+    ("No markers here.", [Claim("No markers here.", ())]),
+    ("", []),
+    ("   \n ", []),
+]
+
+
+@pytest.mark.parametrize(("draft", "claims"), PARSES)
+def test_parse_draft(draft: str, claims: list[Claim]) -> None:
+    assert parse_draft(draft) == claims
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("The article does not say.", True),
+        ("The sources do not mention who built it.", True),
+        ("This is not stated in the article.", True),
+        ("There is no information about that.", True),
+        ("I cannot answer that.", True),
+        ("The weather office declined to comment.", False),
+        ("Nobody said anything about the dam.", False),
+        ("Officials did not say why [3].", True),
+    ],
+)
+def test_is_refusal(text: str, refusal: bool) -> None:
+    assert is_refusal(text) is refusal

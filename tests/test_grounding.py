@@ -1,0 +1,157 @@
+"""Grounding a draft: support checks, repairs, refusals, conflicts and verified quotes (pure, no model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.answer import Answer
+from assistant.grounding import ground
+from tests.article_fixtures import flood_sources, number_of
+
+ARTICLE, SOURCES = flood_sources()
+ARTICLES = {ARTICLE.id: ARTICLE}
+REFUSAL = "The article does not say."
+ALL = {(s.article_id, s.start) for s in SOURCES}
+
+
+def n(fragment: str) -> int:
+    return number_of(SOURCES, fragment)
+
+
+def answer_for(question: str, draft: str, retrieved: set[tuple[str, int]] = ALL) -> Answer:
+    return ground(question, draft, SOURCES, ARTICLES, REFUSAL, retrieved)
+
+
+def assert_verified(answer: Answer) -> None:
+    for c in answer.citations:
+        assert ARTICLE.text[c.start : c.end] == c.quote
+    for conflict in answer.conflicts:
+        for c in conflict.citations:
+            assert ARTICLE.text[c.start : c.end] == c.quote
+    assert answer.abstained == (not answer.citations)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    question: str
+    draft: str
+    abstained: bool
+    cited: tuple[str, ...] = ()  # fragments of the sentences the answer must cite
+    says: tuple[str, ...] = ()  # text the answer must contain
+    not_says: tuple[str, ...] = ()
+
+
+CASES = [
+    Case("supported claim keeps its citation", "Who is the mayor?",
+         f"The mayor is Dana Whitfield [{n('Dana Whitfield')}].", False, ("Dana Whitfield",), ("Dana Whitfield",)),
+    Case("wrong number is re-cited to the sentence holding the fact", "When did the dam open?",
+         f"The dam was completed in 1998 [{n('Hollis')}].", False, ("completed in 1998",), ("1998",)),
+    Case("no markers: re-cited", "Who helped the rescue?",
+         "Rescue teams from Hollis and Marlow helped evacuate residents.", False, ("Hollis",)),
+    Case("invented name is dropped, leaving a refusal", "Who built the dam?",
+         f"The dam was built by Acme Corporation [{n('completed in 1998')}].", True, (), (REFUSAL,), ("Acme",)),
+    Case("invented number is dropped", "How many bridges closed?",
+         f"Officials closed 7 bridges [{n('Northgate')}].", True, (), (REFUSAL,), ("7 bridges",)),
+    Case("the model's refusal is a refusal", "Who won the 2022 World Cup?", REFUSAL, True, (), (REFUSAL,)),
+    Case("markers alone quote the sentences chosen", "What did the weather office say?",
+         f"[{n('weather office')}]", False, ("weather office",), ("declined to comment",)),
+    Case("unknown source numbers are ignored", "Who is the mayor?",
+         "The mayor is Dana Whitfield [99].", False, ("Dana Whitfield",)),
+    Case("unsupported clause is cut, supported one kept", "What did the mayor do?",
+         f"The mayor declared a state of emergency, and Dana Whitfield resigned from Parliament "
+         f"[{n('Dana Whitfield')}].", False, ("Dana Whitfield",), ("state of emergency",), ("Parliament",)),
+    Case("a difference of two years counts as supported", "How old was the dam at the flood?",
+         f"The dam was completed in 1998 [{n('completed in 1998')}] and the flood came in 2021 "
+         f"[{n('March 4')}], 23 years later.", False, ("completed in 1998", "March 4"), ("23",)),
+    Case("a name from one sentence and a fact from another: two citations", "Who declared an emergency?",
+         "Dana Whitfield declared a state of emergency in Riverton after the flash flood.", False,
+         ("Dana Whitfield",)),
+    Case("empty draft is a refusal", "Who is the mayor?", "", True),
+    Case("broken JSON is not a claim", "Who is the mayor?", '{"answer": "Acme", "sources": [', True, (), (),
+         ("Acme",)),
+    Case("a mixed draft keeps only what is supported", "Who helped?",
+         f"Teams from Hollis and Marlow helped [{n('Hollis')}]. Soldiers from Ottawa came too [{n('Hollis')}].",
+         False, ("Hollis",), ("Marlow",), ("Ottawa",)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_grounding(case: Case) -> None:
+    answer = answer_for(case.question, case.draft)
+    assert_verified(answer)
+    assert answer.abstained is case.abstained, answer
+    quotes = " ".join(c.quote for c in answer.citations)
+    for fragment in case.cited:
+        assert fragment in quotes, (fragment, answer)
+    for text in case.says:
+        assert text in answer.text, answer.text
+    for text in case.not_says:
+        assert text not in answer.text, answer.text
+    if case.abstained:
+        assert answer.text == REFUSAL and not answer.citations and not answer.conflicts
+
+
+def test_conflicting_death_tolls_are_both_reported_each_cited() -> None:
+    answer = answer_for("How many people died?", f"At least 9 people died [{n('at least 9')}].")
+    assert_verified(answer)
+    (conflict,) = [c for c in answer.conflicts if c.kind == "value"]
+    assert conflict.topic == "deaths"
+    assert sorted(conflict.values) == ["at least 9 people died", "killing 12 people"]
+    assert "12" in answer.text and "9" in answer.text
+    for value, citation in zip(conflict.values, conflict.citations, strict=True):
+        assert value in citation.quote
+
+
+def test_a_question_about_something_else_gets_no_value_conflict() -> None:
+    answer = answer_for("Who is the mayor?", f"The mayor is Dana Whitfield [{n('Dana Whitfield')}].")
+    assert not answer.conflicts
+    assert "different figures" not in answer.text
+
+
+def test_different_accounts_are_each_cited() -> None:
+    answer = answer_for("What caused the flood?", f"A blocked culvert caused it [{n('culvert')}].")
+    assert_verified(answer)
+    (conflict,) = [c for c in answer.conflicts if c.kind == "account"]
+    quotes = [c.quote for c in conflict.citations]
+    assert len(quotes) == 2
+    assert any("culvert" in q for q in quotes) and any("dam upstream" in q for q in quotes)
+
+
+def test_accounts_are_not_added_when_the_disagreement_was_not_retrieved() -> None:
+    answer = answer_for("What caused the flood?", f"A blocked culvert caused it [{n('culvert')}].", set())
+    assert not [c for c in answer.conflicts if c.kind == "account"]
+
+
+def test_markers_are_numbered_by_first_use_and_index_citations() -> None:
+    draft = f"Hollis sent teams [{n('Hollis')}]. The mayor is Dana Whitfield [{n('Dana Whitfield')}]."
+    answer = answer_for("Who helped and who leads?", draft)
+    assert answer.text.index("[1]") < answer.text.index("[2]")
+    assert "Hollis" in answer.citations[0].quote and "Dana Whitfield" in answer.citations[1].quote
+
+
+SENTENCE_TEXTS = [s.text for s in SOURCES]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(SENTENCE_TEXTS + ["France won.", "It was 1,000 people.", "", "[", "Nobody knows"]),
+            st.lists(st.integers(min_value=-2, max_value=12), max_size=3),
+        ),
+        max_size=4,
+    ),
+    st.sampled_from(["How many died?", "Who is the mayor?", "What caused it?", "Why?"]),
+)
+def test_every_answer_verifies_whatever_the_draft(parts: list[tuple[str, list[int]]], question: str) -> None:
+    draft = " ".join(text + "".join(f" [{m}]" for m in marks) for text, marks in parts)
+    answer = answer_for(question, draft)
+    assert_verified(answer)
+    assert "[0]" not in answer.text
+    cited = {int(m) for m in __import__("re").findall(r"\[(\d+)\]", answer.text)}
+    assert cited == set(range(1, len(answer.citations) + 1))

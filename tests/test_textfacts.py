@@ -1,0 +1,50 @@
+"""Facts a sentence states (numbers, names) and whether evidence supports them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.textfacts import derived, names, numbers, supported
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,000 people and 12 cars", {"1000", "12"}),
+        ("two bombs, three days", {"2", "3"}),
+        ("version 3.5 on March 4", {"3.5", "4"}),
+        ("no numbers", set()),
+        ("a1b2", set()),
+    ],
+)
+def test_numbers(text: str, expected: set[str]) -> None:
+    assert numbers(text) == expected
+
+
+def test_names_skip_sentence_openers_and_match_possessives() -> None:
+    assert names("The mayor met Dana Whitfield in Riverton.") == {"dana", "whitf", "river"}
+    assert names("Israel's military") == names("Israel")
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "ok"),
+    [
+        ("The dam opened in 1998.", "The dam was completed in 1998.", True),
+        ("The dam opened in 1997.", "The dam was completed in 1998.", False),
+        ("Acme built the dam.", "The council built the dam.", False),
+        ("Whitfield's order", "Dana Whitfield declared", True),
+        ("It lasted 23 years.", "built in 1998; the flood came in 2021", True),  # difference of years
+        ("49 were hurt or killed.", "9 died and 40 were injured", True),  # sum
+        ("It lasted 24 years.", "built in 1998; the flood came in 2021", False),
+        ("5 died.", "1,000 people and 12 cars", False),
+    ],
+)
+def test_supported(claim: str, evidence: str, ok: bool) -> None:
+    assert supported(claim, evidence)[0] is ok
+
+
+def test_derived_differences_only_between_years() -> None:
+    assert derived("45", {"1979", "2024"})
+    assert not derived("7", {"12", "5"})  # 12 - 5, but these are not years
+    assert derived("17", {"12", "5"})  # a sum
+    assert not derived("abc", {"1"})
