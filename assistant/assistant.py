@@ -201,11 +201,11 @@ class Assistant:
         return "".join(parts)
 
     def _retrieved(self, prepared: Prepared) -> set[tuple[str, int]]:
-        """(article id, start) of the sources inside the top three hits."""
+        """(article id, start) of the sources inside the top four hits."""
         return {
             (s.article_id, s.start)
             for s in prepared.sources
-            for h in prepared.hits[:3]
+            for h in prepared.hits[:4]
             if h.article_id == s.article_id and h.start <= s.start < h.end
         }
 
@@ -258,13 +258,16 @@ class Assistant:
             else:
                 yield event
 
-    def warm(self) -> None:
-        """Pre-compute the model's KV cache for the prompt prefix shared by every question."""
+    def warm(self) -> str | None:
+        """Pre-compute the model's KV cache for the prompt prefix shared by every question.
+
+        Returns how the local model got it ("computed", "disk", "cached"), None for other backends.
+        """
         warm = getattr(self.llm, "warm", None)
         if warm is None:
-            return
+            return None
         prepared = self._prepare({"question": "warm-up", "history": []})
-        warm([prepared.messages[0], HumanMessage("")])
+        return str(warm([prepared.messages[0], HumanMessage("")]))
 
     def describe(self) -> dict[str, Any]:
         """The model and settings in use, for the UI and eval reports."""

@@ -27,6 +27,14 @@ _SOURCE_TALK = re.compile(
 )
 
 
+_ATTRIBUTION = re.compile(
+    r"\s*(?:(?:the|this) (?:article|text|sources?)|it) (?:states?|says?|mentions?|reports?|notes?|indicates?)"
+    r"(?: that)?[,:]?\s+(?=\w)"
+    r"|\s*according to (?:the|this) (?:article|text|sources?),\s*(?=\w)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A sentence of the draft without its markers, and the source numbers it cites."""
@@ -38,6 +46,9 @@ class Claim:
 def _strip(text: str) -> str:
     text = _MARKERS.sub("", text)
     text = _SOURCE_TALK.sub("", text)
+    if opening := _ATTRIBUTION.match(text):  # "The article states that x" -> "X"
+        rest = text[opening.end() :]
+        text = rest[:1].upper() + rest[1:]
     text = re.sub(r"\s+([.,;:!?])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 

@@ -44,10 +44,23 @@ def _span(article: Article, start: int, end: int) -> Citation:
     return Citation(article.id, article.text[start:end], start, end)
 
 
+_AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|same|consistent|identical|concur\w*)\b", re.IGNORECASE)
+MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
+
+
 def _is_supported(text: str, cited: Sequence[Source]) -> bool:
+    """Its facts (numbers, names) are in the cited sentences, so are most of its words, and it does not
+    claim agreement where they state disagreement."""
     evidence = " ".join(s.text for s in cited)
     ok, _ = supported(text, evidence)
-    return ok and (bool(overlap(text, evidence)) or not content_words(text))
+    if not ok:
+        return False
+    words = content_words(text)
+    if not words:
+        return True
+    if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
+        return False
+    return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
 
 def _repair(text: str, cited: list[Source], sources: Sequence[Source], notes: list[str]) -> Sentence | None:

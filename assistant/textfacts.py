@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-__all__ = ["numbers", "names", "content_words", "overlap", "facts", "derived", "supported"]
+__all__ = ["STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -24,6 +24,8 @@ _COMMON = frozenset(
     friday saturday sunday""".split()
 )
 _STOP = _COMMON | frozenset("people said says say about just only any all very much".split())
+STOPWORDS = _STOP
+WORD = _WORD
 
 
 def numbers(text: str) -> set[str]:

@@ -233,6 +233,8 @@ def main(argv: Sequence[str] | None = None, settings: Any = None) -> int:
 
     try:
         bot = Assistant.from_settings(settings)
+        if hasattr(bot, "warm"):
+            bot.warm()  # the first case is then timed like the rest: a user's chat is warm too
         problems = evidence_problems(cases, article_texts(bot.corpus, {c.article_id for c in cases}))
         if problems:
             raise CaseError("; ".join(problems))
