@@ -1,0 +1,469 @@
+"""Benchmark answers here: latency and memory of the assistant against naive RAG on the same model.
+
+    python scripts/bench_answer.py [--questions N] [--repeat R] [--order blocks|alternate]
+                                   [--data-dir DIR] [--skip-restart] [--json PATH]
+
+Phases, all with the default local model and one data directory (a temporary one unless --data-dir):
+  setup    a fresh process indexes the bundled article and assembles the model file (first start; not compared)
+  (a) cold     a fresh process builds the assistant, runs warm() with no prefix cache on disk (the cache
+               directory is deleted first) and answers one question
+  (b) restart  a second fresh process on the same data directory: warm() reads the prefix state (a) saved
+  naive        a fresh process answering the same question with naive RAG: the baseline for (a) and (b)
+  (c) warm     one process, after ``bot.warm()``: N questions, answered by the assistant and by naive RAG
+Naive RAG is a plain LCEL chain on the same loaded model: top-k retrieved chunks stuffed into a fresh
+prompt (chunks, then the question) → the model → StrOutputParser. The chunks differ per question and come
+before it, so llama.cpp can reuse little of its previous prompt; the assistant's prompt opens with the
+same sources every time (the bundled article fits in ``context_chars``), so it reuses the warmed prefix.
+In (c) the two run in separate blocks (assistant first) or alternately (--order alternate), same process.
+
+First token is the first streamed text delta; answer is the verified ``Answer`` (assistant) or the end of
+the stream (naive). (a), (b) and naive are timed from the spawn of their process (imports, loading the
+embedder and the model included) and repeat --repeat times; (c) is timed from each call, retrieval
+included. "Cold" means a new process: the model file stays in the OS page cache between phases. Peak RSS
+is ``ru_maxrss``: each child reports its own; the parent's covers (c).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+STARTED = time.monotonic()  # the child's stamps are CLOCK_MONOTONIC too: comparable across processes
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from langchain_core.documents import Document  # noqa: E402  (the environment above must be set first)
+from langchain_core.output_parsers import StrOutputParser  # noqa: E402
+from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough  # noqa: E402
+
+from assistant import Answer, Assistant, Settings  # noqa: E402
+from assistant.prefix_cache import common_prefix  # noqa: E402
+
+# Written for this benchmark (not the eval questions): facts, a number, a why, a paraphrase, one the
+# article does not answer.
+QUESTIONS = [
+    "What happened near Soleimani's grave in January 2024?",
+    "By what other name is ISIS known in the article?",
+    "How many deaths does the subheading report?",
+    "What did videos from the scene show?",
+    "How did Iran's interior minister describe the explosions?",
+    "Which country was President Raisi supposed to visit?",
+    "Why were Daesh's figures doubted?",
+    "What is the population of Kerman?",
+    "Which anniversary were the mourners marking?",
+    "What did the bombers allegedly detonate, according to the Daesh statement?",
+    "Which group within the Revolutionary Guards did Soleimani lead?",
+    "Whom does the Daesh statement call polytheists?",
+]
+
+NAIVE_PROMPT = ChatPromptTemplate.from_messages(
+    [
+        ("system", "Answer the question using only the context below.\n\nContext:\n{context}"),
+        ("human", "{question}"),
+    ]
+)
+
+
+@dataclass
+class Sample:
+    """One timed answer."""
+
+    question: str
+    started: float  # time.monotonic() at the call
+    first_token_s: float | None
+    total_s: float
+    prompt_tokens: int
+    reusable_tokens: int  # prompt tokens llama.cpp could take from its live or warmed KV state
+    output_tokens: int
+    abstained: bool | None  # the assistant's verdict; None for naive RAG
+    text: str  # the streamed text: the assistant's draft before verification, or naive RAG's answer
+
+
+def percentile(values: Sequence[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    rss = resource.getrusage(who).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
+
+
+def cache_files(data_dir: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (data_dir / "cache").glob("prefix-*.state")}
+
+
+def format_docs(docs: list[Document]) -> str:
+    return "\n\n".join(d.page_content for d in docs)
+
+
+def naive_chain(bot: Assistant) -> Runnable[str, str]:
+    """The baseline: retrieve top-k → prompt with the chunks, then the question → model → text."""
+    retriever = bot.corpus.retriever
+    return (
+        {"context": retriever | RunnableLambda(format_docs), "question": RunnablePassthrough()}
+        | NAIVE_PROMPT
+        | bot.llm
+        | StrOutputParser()
+    )
+
+
+def prompt_tokens(bot: Assistant, question: str, naive: bool) -> tuple[int, int]:
+    """(prompt tokens, tokens reusable from the model's live or warmed KV state) for the next call."""
+    llm: Any = bot.llm
+    llama = llm.load()
+    if naive:
+        context = format_docs(bot.corpus.retriever.invoke(question))
+        messages = NAIVE_PROMPT.invoke({"context": context, "question": question}).to_messages()
+    else:
+        messages = bot._prepare({"question": question, "history": []}).messages
+    tokens = llm._tokens(llama, messages)
+    reusable = common_prefix(llama.input_ids[: llama.n_tokens], tokens)
+    if llm._prefix is not None:
+        reusable = max(reusable, common_prefix(llm._prefix.tokens, tokens))
+    return len(tokens), reusable
+
+
+def output_tokens(bot: Assistant, text: str) -> int:
+    llm: Any = bot.llm
+    return len(llm.load().tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
+
+
+def timed(events: Iterator[Any]) -> tuple[float, float | None, float, str, Answer | None]:
+    """Drain a stream of text deltas (and maybe an Answer): (start, first delta, end, text, answer)."""
+    started = time.monotonic()
+    first: float | None = None
+    parts: list[str] = []
+    answer = None
+    for event in events:
+        if isinstance(event, Answer):
+            answer = event
+            break
+        if event and first is None:
+            first = time.monotonic()
+        parts.append(event)
+    return started, first, time.monotonic(), "".join(parts), answer
+
+
+def ask(bot: Assistant, question: str, naive: Runnable[str, str] | None, count: bool = True) -> Sample:
+    """Answer once with the assistant (``naive`` None) or the naive chain, and time it."""
+    counted = prompt_tokens(bot, question, naive is not None) if count else (0, 0)
+    events = naive.stream(question) if naive is not None else bot.stream(question)
+    started, first, end, text, answer = timed(events)
+    if naive is None and answer is None:
+        raise SystemExit(f"error: the assistant's stream ended without an Answer for {question!r}")
+    return Sample(
+        question, started, None if first is None else first - started, end - started, *counted,
+        output_tokens(bot, text), None if answer is None else answer.abstained, text,
+    )
+
+
+def warm(bot: Assistant, data_dir: Path) -> str:
+    """``bot.warm()``; where the prefix state came from: "computed" (and saved), "disk" or "none"."""
+    before = cache_files(data_dir)
+    bot.warm()
+    after = cache_files(data_dir)
+    written = [name for name, mtime in after.items() if before.get(name) != mtime]
+    return "computed" if written else "disk" if after else "none"
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Fraction of all CPUs busy over ``seconds`` (Linux), to catch another job before timing."""
+    def sample() -> list[int]:
+        return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+
+    try:
+        a = sample()
+        time.sleep(seconds)
+        b = sample()
+    except (OSError, ValueError):
+        return None
+    delta = [y - x for x, y in zip(a, b, strict=True)]
+    idle = delta[3] + (delta[4] if len(delta) > 4 else 0)  # idle + iowait
+    return 1 - idle / sum(delta) if sum(delta) else None
+
+
+def require_local(bot: Assistant) -> None:
+    if getattr(bot.llm, "_llm_type", "") != "llama-cpp":
+        raise SystemExit(
+            f"error: this benchmark measures the in-process model; ASSISTANT_LLM={bot.settings.llm!r} "
+            "is not one: unset it (or use gguf:PATH)"
+        )
+
+
+def child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
+    """One fresh process: ``setup`` builds the assistant; ``system``/``naive`` also answer ``question``."""
+    stamps = {"imported": time.monotonic()}
+    bot = Assistant.from_settings(Settings.from_env(data_dir=data_dir))
+    require_local(bot)
+    stamps["built"] = time.monotonic()
+    out: dict[str, Any] = {"mode": mode}
+    if mode == "system":
+        out["prefix"] = warm(bot, data_dir)
+        stamps["warmed"] = time.monotonic()
+    if mode != "setup":
+        # The first call includes loading the weights (naive) and reading the index; no token counts,
+        # which would load the model outside the timed call.
+        sample = ask(bot, question, naive_chain(bot) if mode == "naive" else None, count=False)
+        stamps["called"] = sample.started
+        if sample.first_token_s is not None:
+            stamps["first_token"] = sample.started + sample.first_token_s
+        stamps["answer"] = sample.started + sample.total_s
+        out["output_tokens"] = sample.output_tokens
+        out["abstained"] = sample.abstained
+        out["text"] = sample.text
+    out["stamps"] = stamps
+    out["max_rss_mb"] = max_rss_mb()
+    return out
+
+
+def run_child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
+    """Spawn a child and turn its monotonic stamps into seconds since the spawn."""
+    cmd = [sys.executable, __file__, "--child", mode, "--data-dir", str(data_dir), "--question", question]
+    spawned = time.monotonic()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)
+    exited = time.monotonic()
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-3:]
+        raise SystemExit(f"error: the {mode} process exited with {done.returncode}: {tail}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["since_spawn_s"] = {k: v - spawned for k, v in report.pop("stamps").items()}
+    report["since_spawn_s"]["exited"] = exited - spawned
+    return report
+
+
+def restart_phases(data_dir: Path, question: str, repeat: int) -> list[dict[str, Any]]:
+    runs = []
+    for i in range(repeat):
+        shutil.rmtree(data_dir / "cache", ignore_errors=True)
+        cold = run_child("system", data_dir, question)
+        restart = run_child("system", data_dir, question)
+        naive = run_child("naive", data_dir, question)
+        runs.append({"cold": cold, "restart": restart, "naive": naive})
+        print(
+            f"  restart run {i + 1}/{repeat}: cold {cold['since_spawn_s']['answer']:.1f}s "
+            f"({cold['prefix']}), restart {restart['since_spawn_s']['answer']:.1f}s ({restart['prefix']}), "
+            f"naive {naive['since_spawn_s']['answer']:.1f}s",
+            file=sys.stderr,
+        )
+    return runs
+
+
+def warm_phase(bot: Assistant, questions: Sequence[str], order: str) -> dict[str, list[Sample]]:
+    naive = naive_chain(bot)
+    system: list[Sample] = []
+    baseline: list[Sample] = []
+    if order == "alternate":
+        for q in questions:
+            system.append(ask(bot, q, None))
+            baseline.append(ask(bot, q, naive))
+    else:
+        system = [ask(bot, q, None) for q in questions]
+        baseline = [ask(bot, q, naive) for q in questions]
+    return {"system": system, "naive": baseline}
+
+
+STATS = ("median", "p90", "min", "max")
+
+
+def summary(values: Sequence[float | None]) -> dict[str, float] | None:
+    got = [v for v in values if v is not None]
+    if not got:
+        return None
+    return dict(zip(STATS, (statistics.median(got), percentile(got, 90), min(got), max(got)), strict=True))
+
+
+def machine(bot: Assistant) -> dict[str, Any]:
+    import llama_cpp
+
+    llm: Any = bot.llm
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    model = Path(llm.model_path)
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": sys.version.split()[0],
+        "llama_cpp": llama_cpp.__version__,
+        "threads": getattr(llm.load(), "n_threads", None),
+        "model": model.name,
+        "model_bytes": model.stat().st_size,
+        "settings": bot.describe(),
+    }
+
+
+def fmt(value: float | None, unit: str = "s") -> str:
+    return "-" if value is None else f"{value:.2f}{unit}"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "-" if a is None or not b else f"{a / b:.2f}x"
+
+
+def print_report(result: dict[str, Any]) -> None:
+    m = result["machine"]
+    s = m["settings"]
+    print(
+        f"machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, llama-cpp-python {m['llama_cpp']}, "
+        f"{m['threads']} threads"
+    )
+    busy = result["cpu_busy_before"]
+    print(
+        f"CPUs busy before the start: {'-' if busy is None else f'{busy:.0%}'}; load average "
+        f"{result['load_before'][0]:.2f} before, {result['load_after'][0]:.2f} after"
+    )
+    print(
+        f"model: {m['model']} ({m['model_bytes'] / 1e9:.2f} GB); top_k={s['top_k']}, "
+        f"context_chars={s['context_chars']}, max_tokens={s['max_tokens']}"
+    )
+    if "setup" in result:
+        setup = result["setup"]["since_spawn_s"]
+        print(f"setup (first start: index + model file), one process: {setup['exited']:.1f}s")
+    runs = result.get("restart", [])
+    if runs:
+        print(f"\nfresh processes, question {result['restart_question']!r}, {len(runs)} run(s), medians")
+        print(f"  {'':34} {'first token':>12} {'answer':>9} {'warm()':>8} {'peak RSS':>10}  prefix")
+        rows: dict[str, dict[str, float | None]] = {}
+        labels = {"cold": "(a) cold, no prefix cache", "restart": "(b) restart, prefix cache on disk",
+                  "naive": "naive RAG, cold process"}
+        for key, label in labels.items():
+            stamps = [r[key]["since_spawn_s"] for r in runs]
+            med = {
+                name: statistics.median(v) if (v := [st[name] for st in stamps if name in st]) else None
+                for name in ("first_token", "answer")
+            }
+            warm = [st["warmed"] - st["built"] for st in stamps if "warmed" in st]
+            med["warm"] = statistics.median(warm) if warm else None
+            med["rss"] = statistics.median(r[key]["max_rss_mb"] for r in runs)
+            rows[key] = med
+            prefix = ",".join(sorted({r[key].get("prefix", "-") for r in runs}))
+            print(
+                f"  {label:34} {fmt(med['first_token']):>12} {fmt(med['answer']):>9} {fmt(med['warm']):>8} "
+                f"{med['rss']:>7.0f} MB  {prefix}"
+            )
+        for num, den in (("restart", "cold"), ("restart", "naive"), ("cold", "naive")):
+            print(
+                f"  {'ratio ' + num + '/' + den:34} {ratio(rows[num]['first_token'], rows[den]['first_token']):>12} "
+                f"{ratio(rows[num]['answer'], rows[den]['answer']):>9}"
+            )
+    warm = result["warm"]
+    n = len(warm["system"])
+    order = "alternately" if result["order"] == "alternate" else "in blocks, assistant first"
+    built = result["in_process"]
+    print(
+        f"\none process: built in {built['build_s']:.1f}s, warm() {built['warm_s']:.1f}s ({built['prefix']}); "
+        f"then {n} questions "
+        f"each, same model, {order}"
+    )
+    print(
+        f"  {'':11} {'first token: median':>20} {'p90':>7} {'min':>7} {'max':>7}  {'answer: median':>15} "
+        f"{'p90':>7} {'min':>7} {'max':>7}  {'prompt tok':>10} {'reused':>7} {'out tok':>7}"
+    )
+    medians: dict[str, tuple[float | None, float | None]] = {}
+    for key, label in (("system", "assistant"), ("naive", "naive RAG")):
+        samples = warm[key]
+        first = summary([x["first_token_s"] for x in samples]) or {}
+        total = summary([x["total_s"] for x in samples]) or {}
+        medians[key] = (first.get("median"), total.get("median"))
+        cells = [fmt(first.get(k)) for k in STATS] + [fmt(total.get(k)) for k in STATS]
+        tokens = [statistics.median(x[k] for x in samples) for k in ("prompt_tokens", "reusable_tokens")]
+        tokens.append(statistics.median(x["output_tokens"] for x in samples))
+        print(
+            f"  {label:11} {cells[0]:>20} {cells[1]:>7} {cells[2]:>7} {cells[3]:>7}  {cells[4]:>15} {cells[5]:>7} "
+            f"{cells[6]:>7} {cells[7]:>7}  {tokens[0]:>10.0f} {tokens[1]:>7.0f} {tokens[2]:>7.0f}"
+        )
+    (sf, st), (nf, nt) = medians["system"], medians["naive"]
+    print(f"  {'ratio':11} {ratio(sf, nf):>20} {'':>23}  {ratio(st, nt):>15}   (assistant/naive, medians)")
+    abstained = sum(bool(x["abstained"]) for x in warm["system"])
+    print(f"  the assistant abstained on {abstained}/{n}; token counts are medians, output tokens of the draft")
+    rss = result["rss_mb"]
+    print(
+        f"\npeak RSS: this process {rss['self']:.0f} MB (index, embedder, model, both pipelines); "
+        f"largest child {rss['children']:.0f} MB"
+    )
+
+
+def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dict[str, Any]:
+    questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
+    result: dict[str, Any] = {
+        "order": args.order, "questions": questions, "cpu_busy_before": busy, "load_before": os.getloadavg()
+    }
+    if not args.skip_restart:
+        print("setup: indexing and assembling the model in a fresh process…", file=sys.stderr)
+        result["setup"] = run_child("setup", data_dir, "")
+        result["restart_question"] = questions[0]
+        result["restart"] = restart_phases(data_dir, questions[0], args.repeat)
+    print(f"one process: building, warming, {len(questions)} questions × 2…", file=sys.stderr)
+    started = time.monotonic()
+    bot = Assistant.from_settings(Settings.from_env(data_dir=data_dir))
+    require_local(bot)
+    built = time.monotonic()
+    prefix = warm(bot, data_dir)
+    result["in_process"] = {"build_s": built - started, "warm_s": time.monotonic() - built, "prefix": prefix}
+    result["machine"] = machine(bot)
+    samples = warm_phase(bot, questions, args.order)
+    result["warm"] = {k: [asdict(x) for x in v] for k, v in samples.items()}
+    result["rss_mb"] = {"self": max_rss_mb(), "children": max_rss_mb(resource.RUSAGE_CHILDREN)}
+    result["load_after"] = os.getloadavg()
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--questions", type=int, default=10, help="questions in the warm phase (default 10)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the fresh-process phases (default 1)")
+    parser.add_argument("--order", choices=["blocks", "alternate"], default="blocks",
+                        help="warm phase: assistant block then naive block, or alternate per question")
+    parser.add_argument("--data-dir", type=Path, help="data directory to use and keep (default: a temporary one)")
+    parser.add_argument("--skip-restart", action="store_true", help="only the warm phase (a quick run)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write every raw number to PATH")
+    parser.add_argument("--child", choices=["setup", "system", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--question", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.data_dir, args.question)))
+        return 0
+    if args.questions < 1 or args.repeat < 1:
+        parser.error("--questions and --repeat must be at least 1")
+
+    busy = cpu_busy()
+    if busy is not None and busy > 0.25:
+        print(f"warning: the CPUs were {busy:.0%} busy before the start: timings will be noisy", file=sys.stderr)
+    if args.data_dir:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        result = measure(args, args.data_dir, busy)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-answer-") as tmp:
+            result = measure(args, Path(tmp), busy)
+    result["stamps_note"] = "fresh-process times are seconds since the parent spawned the child"
+    print_report(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=str))
+        print(f"\nraw numbers: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
