@@ -99,13 +99,9 @@ def percentile(values: Sequence[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    rss = resource.getrusage(who).ru_maxrss
+def max_rss_mb() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
-
-
-def cache_files(data_dir: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in (data_dir / "cache").glob("prefix-*.state")}
 
 
 def format_docs(docs: list[Document]) -> str:
@@ -173,13 +169,9 @@ def ask(bot: Assistant, question: str, naive: Runnable[str, str] | None, count: 
     )
 
 
-def warm(bot: Assistant, data_dir: Path) -> str:
-    """``bot.warm()``; where the prefix state came from: "computed" (and saved), "disk" or "none"."""
-    before = cache_files(data_dir)
-    bot.warm()
-    after = cache_files(data_dir)
-    written = [name for name, mtime in after.items() if before.get(name) != mtime]
-    return "computed" if written else "disk" if after else "none"
+def warm(bot: Assistant) -> str:
+    """``bot.warm()``; where the prefix state came from: "computed" (and saved), "disk" or "cached"."""
+    return bot.warm() or "none"
 
 
 def cpu_busy(seconds: float = 1.0) -> float | None:
@@ -214,7 +206,7 @@ def child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
     stamps["built"] = time.monotonic()
     out: dict[str, Any] = {"mode": mode}
     if mode == "system":
-        out["prefix"] = warm(bot, data_dir)
+        out["prefix"] = warm(bot)
         stamps["warmed"] = time.monotonic()
     if mode != "setup":
         # The first call includes loading the weights (naive) and reading the index; no token counts,
@@ -292,7 +284,7 @@ def machine(bot: Assistant) -> dict[str, Any]:
     import llama_cpp
 
     llm: Any = bot.llm
-    cpu = platform.processor() or platform.machine()
+    cpu = platform.machine()  # not platform.processor(): it forks `uname -p` from this large process
     try:
         cpu = next(
             line.split(":", 1)[1].strip()
@@ -399,10 +391,8 @@ def print_report(result: dict[str, Any]) -> None:
     abstained = sum(bool(x["abstained"]) for x in warm["system"])
     print(f"  the assistant abstained on {abstained}/{n}; token counts are medians, output tokens of the draft")
     rss = result["rss_mb"]
-    print(
-        f"\npeak RSS: this process {rss['self']:.0f} MB (index, embedder, model, both pipelines); "
-        f"largest child {rss['children']:.0f} MB"
-    )
+    children = "" if rss["children"] is None else f"; largest child {rss['children']:.0f} MB (its own ru_maxrss)"
+    print(f"\npeak RSS: this process {rss['self']:.0f} MB (index, embedder, model, both pipelines){children}")
 
 
 def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dict[str, Any]:
@@ -420,12 +410,14 @@ def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dic
     bot = Assistant.from_settings(Settings.from_env(data_dir=data_dir))
     require_local(bot)
     built = time.monotonic()
-    prefix = warm(bot, data_dir)
+    prefix = warm(bot)
     result["in_process"] = {"build_s": built - started, "warm_s": time.monotonic() - built, "prefix": prefix}
     result["machine"] = machine(bot)
     samples = warm_phase(bot, questions, args.order)
     result["warm"] = {k: [asdict(x) for x in v] for k, v in samples.items()}
-    result["rss_mb"] = {"self": max_rss_mb(), "children": max_rss_mb(resource.RUSAGE_CHILDREN)}
+    children = [run[k]["max_rss_mb"] for run in result.get("restart", []) for k in run]
+    children += [result["setup"]["max_rss_mb"]] if "setup" in result else []
+    result["rss_mb"] = {"self": max_rss_mb(), "children": max(children, default=None)}
     result["load_after"] = os.getloadavg()
     return result
 
