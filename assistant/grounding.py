@@ -45,6 +45,7 @@ def _span(article: Article, start: int, end: int) -> Citation:
 
 
 _AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|same|consistent|identical|concur\w*)\b", re.IGNORECASE)
+_META = content_words("provide provides provided information mention mentions mentioned details article text")
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
 
@@ -55,9 +56,9 @@ def _is_supported(text: str, cited: Sequence[Source]) -> bool:
     ok, _ = supported(text, evidence)
     if not ok:
         return False
-    words = content_words(text)
-    if not words:
-        return True
+    words = content_words(text) - _META
+    if not words:  # "Yes.", "Sources 2 and 3 provide this information.": nothing to check, nothing said
+        return False
     if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
@@ -147,8 +148,12 @@ def ground(
     by_number = {s.number: s for s in sources}
     notes: list[str] = []
     sentences: list[Sentence] = []
+    disagreements = [s for s in sources if disagreement_clauses(s) is not None]
     for claim in _bounded(parse_draft(draft), notes):
         if is_refusal(claim.text):
+            continue
+        if _AGREEMENT.search(claim.text) and any(len(overlap(claim.text, s.text)) >= 2 for s in disagreements):
+            notes.append(f"dropped: claims agreement where a source states disagreement: {claim.text!r}")
             continue
         unknown = [n for n in claim.sources if n not in by_number]
         if unknown:
