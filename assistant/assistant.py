@@ -18,7 +18,6 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answer import Answer, Turn
-from assistant.conflicts import MEASURES, asked_measures
 from assistant.draft import is_refusal, parse_draft
 from assistant.errors import InputError
 from assistant.grounding import ground
@@ -152,8 +151,6 @@ class Assistant:
         question = clean_question(inputs["question"], self.settings.max_question_chars)
         history = as_turns(inputs.get("history"))
         query = " ".join([t.question for t in history[-1:]] + [question])
-        # "the death toll" should find "killed 103 people": add the words of the measure asked about.
-        query += "".join(f" {w}" for m in sorted(asked_measures(question)) for w in sorted(MEASURES[m]))
         hits = [_hit(d) for d in self.retriever.invoke(query, k=self.settings.top_k)]
         articles = dict(self._articles())
         grouped = select_sources(hits, articles, self.settings.context_chars)

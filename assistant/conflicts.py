@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.sources import Source
 from assistant.textfacts import content_words
+from index.measures import MEASURES, asked_measures, measure_of, measures_in
 
 __all__ = [
     "Quantity",
@@ -25,15 +26,6 @@ __all__ = [
     "MEASURES",
 ]
 
-MEASURES: dict[str, frozenset[str]] = {
-    "deaths": frozenset(
-        "killed kill killing dead death deaths died die dying fatalities fatality lives toll slain".split()
-    ),
-    "injuries": frozenset("injured injuries injury wounded wounds hurt".split()),
-    "arrests": frozenset("arrested arrests detained detentions".split()),
-    "missing": frozenset("missing".split()),
-    "displaced": frozenset("displaced evacuated homeless".split()),
-}
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[A-Za-z]+|[^\sA-Za-z\d]")
 _QUALIFIERS = ("at least", "more than", "over", "nearly", "about", "around", "almost", "up to", "some")
 _BREAK = frozenset(", ; : . ( ) and or but while".split())
@@ -55,14 +47,6 @@ class Quantity:
     source: Source
 
 
-def _measure_of(word: str) -> str | None:
-    word = word.lower()
-    for name, words in MEASURES.items():
-        if word in words:
-            return name
-    return None
-
-
 def quantities(source: Source) -> list[Quantity]:
     """Figures with a measure: the nearest measure word after the number (within 3 words), else before it."""
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(source.text)]
@@ -74,7 +58,7 @@ def quantities(source: Source) -> list[Quantity]:
         for word, _, w_end in tokens[i + 1 : i + 4]:
             if word.lower() in _BREAK:
                 break
-            if m := _measure_of(word):
+            if m := measure_of(word):
                 measure, phrase_end = m, w_end
                 break
             phrase_end = w_end
@@ -84,7 +68,7 @@ def quantities(source: Source) -> list[Quantity]:
             for word, w_start, _ in reversed(tokens[max(0, i - 3) : i]):
                 if word.lower() in _BREAK:
                     break
-                if m := _measure_of(word):
+                if m := measure_of(word):
                     measure, phrase_start = m, w_start
                     break
             if measure is not None and i + 1 < len(tokens) and tokens[i + 1][0].isalpha():
@@ -109,20 +93,6 @@ def value_conflicts(sources: Sequence[Source]) -> dict[str, list[Quantity]]:
         for q in quantities(source):
             by_measure.setdefault(q.measure, {}).setdefault(q.value, q)
     return {m: list(v.values()) for m, v in by_measure.items() if len(v) > 1}
-
-
-_COUNT_CUE = re.compile(r"\bhow many\b|\bnumber of\b|\btoll\b|\bfigures?\b|\bcasualt|\bcount\b", re.I)
-
-
-def measures_in(text: str) -> set[str]:
-    """Measures whose words occur in a text ("died" -> deaths)."""
-    words = re.findall(r"[A-Za-z]+", text.lower())
-    return {m for w in words if (m := _measure_of(w))}
-
-
-def asked_measures(question: str) -> set[str]:
-    """Measures a question asks to count ("How many died?", "the death toll"); none for "When was X killed?"."""
-    return measures_in(question) if _COUNT_CUE.search(question) else set()
 
 
 def stated_measures(text: str) -> set[str]:

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from index.catalog import Catalog
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
+from index.measures import expand_query
 from index.store import ChromaStore, ChunkRecord
 
 __all__ = ["HybridRetriever", "fuse", "record_to_document"]
@@ -70,6 +71,7 @@ class HybridRetriever(BaseRetriever):
             return []
         revisions = list(catalog.revisions().values())
         n = max(self.candidates, k)
+        query = expand_query(query)
         dense = store.query(embedder.embed([query])[0], n, revisions)
         sparse = lexical.query(query, n, revisions)
         records = {r.id: r for r, _ in dense + sparse}
