@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from assistant.answer import Answer, Citation, Conflict
-from assistant.conflicts import asked_measures, disagreement_clauses, stated_measures, value_conflicts
+from assistant.conflicts import (
+    asked_measures,
+    disagreement_clauses,
+    quantities,
+    stated_measures,
+    value_conflicts,
+)
 from assistant.draft import Claim, is_refusal, parse_draft
 from assistant.sources import Source
-from assistant.textfacts import content_words, numbers, overlap, supported
+from assistant.textfacts import content_words, facts, numbers, overlap, supported
 from index import Article
 
 __all__ = ["ground", "Segment"]
@@ -57,8 +63,8 @@ def _is_supported(text: str, cited: Sequence[Source]) -> bool:
     if not ok:
         return False
     words = content_words(text) - _META
-    if not words:  # "Yes.", "Sources 2 and 3 provide this information.": nothing to check, nothing said
-        return False
+    if not words:  # "40." says a figure; "Yes." and "Sources 2 and 3 provide this information." say nothing
+        return bool(facts(text))
     if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
@@ -136,6 +142,26 @@ def _account_conflicts(
     return conflicts, extra
 
 
+def _counting_what_was_asked(question: str, sentences: list[Sentence], notes: list[str]) -> list[Sentence]:
+    """For "how many were arrested?", only sentences giving a figure for that measure: a quote about
+    how many died does not answer it. Other questions keep every sentence."""
+    asked = asked_measures(question)
+    if not asked:
+        return sentences
+    kept = []
+    for sentence in sentences:
+        text = " ".join(seg.text for seg in sentence)
+        said = numbers(text)
+        cited = [c.quote for seg in sentence for c in seg.citations]
+        figures = {q.measure for quote in cited for q in quantities(Source(0, "", 0, len(quote), quote))
+                   if q.value in said}
+        if stated_measures(text) & asked or figures & asked:
+            kept.append(sentence)
+        else:
+            notes.append(f"dropped: gives no figure for {', '.join(sorted(asked))}: {text[:80]!r}")
+    return kept
+
+
 def ground(
     question: str,
     draft: str,
@@ -166,6 +192,7 @@ def ground(
             sentences.append([Segment(claim.text.rstrip("."), tuple(_cite(s) for s in cited))])
         elif repaired := _repair(claim.text, cited, sources, notes):
             sentences.append(repaired)
+    sentences = _counting_what_was_asked(question, sentences, notes)
     conflicts: list[Conflict] = []
     if sentences:
         values, value_extra = _value_conflicts(question, sentences, sources, articles)
