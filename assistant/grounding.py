@@ -142,9 +142,12 @@ def _account_conflicts(
     return conflicts, extra
 
 
-def _counting_what_was_asked(question: str, sentences: list[Sentence], notes: list[str]) -> list[Sentence]:
+def _counting_what_was_asked(
+    question: str, sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
+) -> list[Sentence]:
     """For "how many were arrested?", only sentences giving a figure for that measure: a quote about
-    how many died does not answer it. Other questions keep every sentence."""
+    how many died does not answer it. When none is left, the figures the sources give for it are quoted
+    (an extractive answer); with none, the answer is a refusal. Other questions keep every sentence."""
     asked = asked_measures(question)
     if not asked:
         return sentences
@@ -159,6 +162,15 @@ def _counting_what_was_asked(question: str, sentences: list[Sentence], notes: li
             kept.append(sentence)
         else:
             notes.append(f"dropped: gives no figure for {', '.join(sorted(asked))}: {text[:80]!r}")
+    if not kept and sentences:
+        firsts: dict[tuple[str, str], Source] = {}
+        for source in sources:
+            for q in quantities(source):
+                if q.measure in asked:
+                    firsts.setdefault((q.measure, q.value), source)
+        for source in dict.fromkeys(firsts.values()):
+            notes.append(f"quoted the figure the draft left out: {source.text[:80]!r}")
+            kept.append([Segment(source.text.rstrip("."), (_cite(source),))])
     return kept
 
 
@@ -192,7 +204,7 @@ def ground(
             sentences.append([Segment(claim.text.rstrip("."), tuple(_cite(s) for s in cited))])
         elif repaired := _repair(claim.text, cited, sources, notes):
             sentences.append(repaired)
-    sentences = _counting_what_was_asked(question, sentences, notes)
+    sentences = _counting_what_was_asked(question, sentences, sources, notes)
     conflicts: list[Conflict] = []
     if sentences:
         values, value_extra = _value_conflicts(question, sentences, sources, articles)
