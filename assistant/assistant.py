@@ -25,7 +25,7 @@ from assistant.guard import is_injection
 from assistant.prompting import Prompts
 from assistant.relevance import anchored
 from assistant.settings import Settings
-from assistant.sources import ArticleSources, Source, focus, select_sources
+from assistant.sources import Source, focus, select_sources
 from index import Article, split_sentences
 from index.store import ChunkRecord
 
@@ -76,12 +76,21 @@ def _hit(doc: Document) -> ChunkRecord:
     )
 
 
+def in_top_hits(sources: Sequence[Source], hits: Sequence[ChunkRecord], top: int = 4) -> set[tuple[str, int]]:
+    """(article id, start) of the sources inside the ``top`` best hits."""
+    return {
+        (s.article_id, s.start)
+        for s in sources
+        for h in hits[:top]
+        if h.article_id == s.article_id and h.start <= s.start < h.end
+    }
+
+
 @dataclass(frozen=True)
 class Draft:
     """The model's final draft and when its first token came."""
 
     text: str
-    sources: list[Source]
     first_token: float | None
     focused: bool = False  # written by the second, focused pass
 
@@ -91,8 +100,8 @@ class Prepared:
     question: str
     history: list[Turn]
     hits: list[ChunkRecord]
-    grouped: list[ArticleSources]
     sources: list[Source]
+    retrieved: set[tuple[str, int]]  # (article id, start) of the sources inside the top hits
     articles: dict[str, Article]
     messages: list[BaseMessage]
     started: float
@@ -160,7 +169,8 @@ class Assistant:
             HumanMessage(self.prompts.render_question(question, history)),
         ]
         return Prepared(
-            question, history, hits, grouped, sources, articles, messages, started, time.perf_counter()
+            question, history, hits, sources, in_top_hits(sources, hits), articles, messages, started,
+            time.perf_counter(),
         )
 
     def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
@@ -172,21 +182,22 @@ class Assistant:
         often than they invent facts, and the support and anchor checks catch what they invent.
         """
         if is_injection(prepared.question):
-            yield Draft(self.prompts.refusal, prepared.sources, None)
+            yield Draft(self.prompts.refusal, None)
             return
         first_token: list[float] = []
         text = yield from self._stream_text(prepared.messages, first_token)
         claims = parse_draft(text)
-        focused = focus(prepared.question, prepared.sources, self._retrieved(prepared))
-        if (claims and not all(is_refusal(c.text) for c in claims)) or not focused or not self.prompts.focused:
-            yield Draft(text, prepared.sources, next(iter(first_token), None))
+        refused = not claims or all(is_refusal(c.text) for c in claims)
+        focused = focus(prepared.question, prepared.sources, prepared.retrieved) if refused else []
+        if not focused or not self.prompts.focused:
+            yield Draft(text, next(iter(first_token), None))
             return
         yield "\n"
         prompt = self.prompts.render_focused(
             prepared.question, prepared.history, sorted(focused, key=lambda s: s.number)
         )
         text = yield from self._stream_text([HumanMessage(prompt)], first_token)
-        yield Draft(text, prepared.sources, next(iter(first_token), None), focused=True)
+        yield Draft(text, next(iter(first_token), None), focused=True)
 
     def _stream_text(self, messages: list[BaseMessage], first_token: list[float]) -> Generator[str, None, str]:
         """Yield the model's deltas; return the whole text. Records when the first token came."""
@@ -200,19 +211,10 @@ class Assistant:
                 yield delta
         return "".join(parts)
 
-    def _retrieved(self, prepared: Prepared) -> set[tuple[str, int]]:
-        """(article id, start) of the sources inside the top four hits."""
-        return {
-            (s.article_id, s.start)
-            for s in prepared.sources
-            for h in prepared.hits[:4]
-            if h.article_id == s.article_id and h.start <= s.start < h.end
-        }
-
     def _finish(self, prepared: Prepared, draft: Draft) -> Answer:
         answer = ground(
             prepared.question, draft.text, prepared.sources, prepared.articles, self.prompts.refusal,
-            self._retrieved(prepared),
+            prepared.retrieved,
         )
         if draft.focused and not answer.abstained:
             sentences = [s.text for s in prepared.sources]

@@ -17,6 +17,7 @@ from index.measures import MEASURES, asked_measures, measure_of, measures_in
 __all__ = [
     "Quantity",
     "quantities",
+    "quantities_in",
     "value_conflicts",
     "measures_in",
     "asked_measures",
@@ -95,9 +96,14 @@ def value_conflicts(sources: Sequence[Source]) -> dict[str, list[Quantity]]:
     return {m: list(v.values()) for m, v in by_measure.items() if len(v) > 1}
 
 
+def quantities_in(text: str) -> list[Quantity]:
+    """Figures with a measure in a free text (a claim, a quote); offsets are into ``text``."""
+    return quantities(Source(0, "", 0, len(text), text))
+
+
 def stated_measures(text: str) -> set[str]:
     """Measures a text states a figure for ("84 fatalities" -> deaths)."""
-    return {q.measure for q in quantities(Source(0, "", 0, len(text), text))}
+    return {q.measure for q in quantities_in(text)}
 
 
 def disagreement_clauses(source: Source) -> list[tuple[int, int]] | None:

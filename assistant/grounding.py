@@ -17,6 +17,7 @@ from assistant.conflicts import (
     asked_measures,
     disagreement_clauses,
     quantities,
+    quantities_in,
     stated_measures,
     value_conflicts,
 )
@@ -156,8 +157,7 @@ def _counting_what_was_asked(
         text = " ".join(seg.text for seg in sentence)
         said = numbers(text)
         cited = [c.quote for seg in sentence for c in seg.citations]
-        figures = {q.measure for quote in cited for q in quantities(Source(0, "", 0, len(quote), quote))
-                   if q.value in said}
+        figures = {q.measure for quote in cited for q in quantities_in(quote) if q.value in said}
         if stated_measures(text) & asked or figures & asked:
             kept.append(sentence)
         else:
