@@ -22,6 +22,7 @@ from assistant.conflicts import (
     value_conflicts,
 )
 from assistant.draft import Claim, is_refusal, parse_draft
+from assistant.relevance import distinctive, terms
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, numbers, overlap, supported
 from index import Article
@@ -174,6 +175,32 @@ def _counting_what_was_asked(
     return kept
 
 
+def _about_what_was_asked(
+    question: str, sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
+) -> list[Sentence]:
+    """When the question has distinctive terms (see assistant.relevance) that the answer does not say but
+    its cited sentences hold, the draft talked around what was asked ("Raisi blamed Israel" for "what did
+    Israel's military say?"): those sentences are quoted instead of the draft's sentences citing them."""
+    wanted = distinctive(question, [s.text for s in sources])
+    if not wanted or not sentences:
+        return sentences
+    if any(wanted & terms(seg.text) for sentence in sentences for seg in sentence):
+        return sentences
+    kept: list[Sentence] = []
+    quoted = False
+    for sentence in sentences:
+        cited = [c for seg in sentence for c in seg.citations if wanted & terms(c.quote)]
+        if cited:
+            quoted = True
+            kept.extend([Segment(c.quote.rstrip("."), (c,))] for c in cited)
+        else:
+            kept.append(sentence)
+    if not quoted:  # worded differently (a synonym), or about something else: the support checks decide
+        return sentences
+    notes.append(f"quoted the cited sentences about {', '.join(sorted(wanted))}: the draft did not say it")
+    return kept
+
+
 def ground(
     question: str,
     draft: str,
@@ -205,6 +232,7 @@ def ground(
         elif repaired := _repair(claim.text, cited, sources, notes):
             sentences.append(repaired)
     sentences = _counting_what_was_asked(question, sentences, sources, notes)
+    sentences = _about_what_was_asked(question, sentences, sources, notes)
     conflicts: list[Conflict] = []
     if sentences:
         values, value_extra = _value_conflicts(question, sentences, sources, articles)

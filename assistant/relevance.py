@@ -1,8 +1,10 @@
-"""Whether cited sentences are about what a question asks: the check on answers the model was pushed to.
+"""Whether an answer is about what a question asks, judged by the question's distinctive terms.
 
-A sentence is anchored to a question when it holds a content word of the question that no other
-sentence of the article holds: the distinctive term a reader would search for. Answers drawn from
-sentences that only share common words with the question (the article's topic) are not trusted.
+A distinctive term is a content word or name of the question that only a few sentences of the article
+hold (at most ``RARE``): the term a reader would search for ("airstrike", "Quds Force", "military"),
+unlike the article's topic words, which most sentences share. An answer to a question with distinctive
+terms must come from sentences holding one of them; an answer drawn from sentences that only share the
+topic with the question is not trusted.
 """
 
 from __future__ import annotations
@@ -11,7 +13,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from assistant.textfacts import STOPWORDS, WORD, names
+from index.measures import expand_query
 
+__all__ = ["RARE", "anchored", "distinctive", "stem", "terms"]
+
+RARE = 2  # a question term held by at most this many sentences is distinctive
+# Verbs too general to say what a question is about ("take place", "carry out", "make a claim").
+_GENERAL = frozenset(
+    """take takes taking took taken make makes making made give gives giving gave given come comes came
+    happen happens happened carry carries carried place places goes went gone keep kept hold held know
+    known tell told show shows showed shown call called become became want wanted
+    """.split()
+)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "ity", "ed", "es", "er", "ly", "s")
 
 
@@ -27,22 +40,22 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> set[str]:
     """Stemmed content words and names of a text."""
-    words = {stem(w) for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS}
+    words = {
+        stem(w) for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS | _GENERAL
+    }
     return words | names(text)
 
-__all__ = ["anchors", "anchored", "stem", "terms"]
 
-
-def anchors(question: str, sentences: Sequence[str]) -> set[str]:
-    """Question terms (content words and names) that occur in exactly one of ``sentences``."""
-    asked = terms(question)
+def distinctive(question: str, sentences: Sequence[str], rare: int = RARE) -> set[str]:
+    """Terms of the question (with the words of a measure it asks to count) held by 1 to ``rare`` sentences."""
+    asked = terms(expand_query(question))
     counts: Counter[str] = Counter()
     for sentence in sentences:
         counts.update(asked & terms(sentence))
-    return {t for t in asked if counts[t] == 1}
+    return {t for t in asked if 0 < counts[t] <= rare}
 
 
 def anchored(question: str, cited: Iterable[str], sentences: Sequence[str]) -> bool:
-    """True when some cited sentence holds a term of the question found in no other sentence."""
-    unique = anchors(question, sentences)
-    return any(unique & terms(c) for c in cited)
+    """True when some cited sentence holds a distinctive term of the question."""
+    wanted = distinctive(question, sentences)
+    return any(wanted & terms(c) for c in cited)

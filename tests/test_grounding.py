@@ -166,3 +166,18 @@ def test_every_answer_verifies_whatever_the_draft(parts: list[tuple[str, list[in
     assert "[0]" not in answer.text
     cited = {int(m) for m in __import__("re").findall(r"\[(\d+)\]", answer.text)}
     assert cited == set(range(1, len(answer.citations) + 1))
+
+
+def test_a_draft_talking_around_the_sentence_it_cites_is_replaced_by_its_quote() -> None:
+    answer = answer_for(
+        "What did the weather service say?",
+        f"The national office commented on its forecasts [{n('weather office')}].",
+    )
+    assert answer.text == "The national weather office declined to comment on its forecasts [1]."
+    assert_verified(answer)
+
+
+def test_a_question_without_distinctive_terms_keeps_the_draft() -> None:
+    draft = f"Rescue teams from Hollis and Marlow helped evacuate 300 residents [{n('Hollis')}]."
+    answer = answer_for("What happened during the flood?", draft)
+    assert not answer.abstained and "Hollis" in answer.text

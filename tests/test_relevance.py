@@ -1,8 +1,8 @@
-"""Anchoring: an answer's sources must hold a term of the question that no other sentence holds."""
+"""Distinctive terms: question terms few sentences hold, which an answer's sources must hold."""
 
 from __future__ import annotations
 
-from assistant.relevance import anchored, anchors
+from assistant.relevance import RARE, anchored, distinctive
 from tests.article_fixtures import flood_sources
 
 _, SOURCES = flood_sources()
@@ -13,15 +13,32 @@ def cited(fragment: str) -> list[str]:
     return [s for s in SENTENCES if fragment in s]
 
 
-def test_anchors_are_question_terms_found_in_one_sentence() -> None:
-    assert "weath" in anchors("What did the weather office say?", SENTENCES)
-    assert "flood" not in anchors("What did the flood do?", SENTENCES)  # in several sentences
+def test_a_term_in_one_or_two_sentences_is_distinctive() -> None:
+    assert RARE == 2
+    assert "weath" in distinctive("What did the weather office say?", SENTENCES)
+    assert len(cited("residents")) == 2
+    assert "residen" in distinctive("What did the residents do?", SENTENCES)
 
 
-def test_an_answer_from_the_sentence_with_the_distinctive_term_is_anchored() -> None:
+def test_topic_words_and_absent_words_are_not() -> None:
+    assert len(cited("lood")) > RARE
+    assert distinctive("What did the flood do?", SENTENCES) == set()
+    assert distinctive("Which volcano erupted?", SENTENCES) == set()
+
+
+def test_general_verbs_are_not_distinctive() -> None:
+    assert distinctive("Where did the flood take place?", SENTENCES) == set()
+
+
+def test_a_question_counting_a_measure_has_the_measure_words() -> None:
+    assert "died" in distinctive("What was the death toll?", SENTENCES)
+
+
+def test_an_answer_from_a_sentence_with_a_distinctive_term_is_anchored() -> None:
     assert anchored("What did the weather office say?", cited("weather office"), SENTENCES)
 
 
 def test_an_answer_from_a_sentence_sharing_only_the_topic_is_not() -> None:
     assert not anchored("What were the names of the flood victims?", cited("Hollis"), SENTENCES)
     assert not anchored("Which flood was worst?", cited("Hollis"), SENTENCES)
+    assert not anchored("What did the weather office say?", cited("Hollis"), SENTENCES)
