@@ -22,9 +22,10 @@ from assistant.conflicts import (
     value_conflicts,
 )
 from assistant.draft import Claim, is_refusal, parse_draft
+from assistant.premise import Premise, check_premise
 from assistant.relevance import distinctive, terms
 from assistant.sources import Source
-from assistant.textfacts import content_words, facts, numbers, overlap, supported
+from assistant.textfacts import WORD, content_words, facts, numbers, overlap, supported
 from index import Article
 
 __all__ = ["ground", "Segment"]
@@ -122,9 +123,9 @@ def _value_conflicts(
 
 def _account_conflicts(
     question: str, sentences: list[Sentence], sources: Sequence[Source], retrieved: set[tuple[str, int]],
-    articles: Mapping[str, Article],
+    articles: Mapping[str, Article], contradicted: Sequence[str] = (),
 ) -> tuple[list[Conflict], list[Sentence]]:
-    said = question + " " + " ".join(seg.text for sentence in sentences for seg in sentence)
+    said = " ".join([question, *contradicted, *(seg.text for sentence in sentences for seg in sentence)])
     conflicts, extra = [], []
     for source in sources:
         spans = disagreement_clauses(source)
@@ -201,6 +202,27 @@ def _about_what_was_asked(
     return kept
 
 
+def _correct_premise(
+    premise: Premise, sentences: list[Sentence], notes: list[str]
+) -> list[Sentence]:
+    """Drop sentences repeating words of the unstated premise that no source holds ("the single
+    explosion"), then quote the sentence closest to the premise unless the answer cites one as close."""
+    kept = []
+    for sentence in sentences:
+        text = " ".join(seg.text for seg in sentence)
+        if {w[:4] for w in premise.absent} & {w.lower()[:4] for w in WORD.findall(text)}:
+            notes.append(f"dropped: repeats the question's unstated premise: {text[:80]!r}")
+        else:
+            kept.append(sentence)
+    cited = {(c.article_id, c.start) for s in kept for seg in s for c in seg.citations}
+    source = premise.closest
+    if source is not None and not cited & premise.nearest:
+        notes.append(f"no source states {premise.clause!r}: quoted the closest sentence")
+        lead = "The article does not state the question's premise; it says: "
+        kept.append([Segment(f"{lead}“{source.text.rstrip('.')}”", (_cite(source),))])
+    return kept
+
+
 def ground(
     question: str,
     draft: str,
@@ -214,11 +236,13 @@ def ground(
     notes: list[str] = []
     sentences: list[Sentence] = []
     disagreements = [s for s in sources if disagreement_clauses(s) is not None]
+    contradicted: list[str] = []
     for claim in _bounded(parse_draft(draft), notes):
         if is_refusal(claim.text):
             continue
         if _AGREEMENT.search(claim.text) and any(len(overlap(claim.text, s.text)) >= 2 for s in disagreements):
             notes.append(f"dropped: claims agreement where a source states disagreement: {claim.text!r}")
+            contradicted.append(claim.text)  # the disagreement is the answer: its accounts are added below
             continue
         unknown = [n for n in claim.sources if n not in by_number]
         if unknown:
@@ -233,10 +257,15 @@ def ground(
             sentences.append(repaired)
     sentences = _counting_what_was_asked(question, sentences, sources, notes)
     sentences = _about_what_was_asked(question, sentences, sources, notes)
+    premise = check_premise(question, sources, retrieved)
+    if premise is not None:
+        sentences = _correct_premise(premise, sentences, notes)
     conflicts: list[Conflict] = []
-    if sentences:
+    if sentences or contradicted:
         values, value_extra = _value_conflicts(question, sentences, sources, articles)
-        accounts, account_extra = _account_conflicts(question, sentences, sources, retrieved, articles)
+        accounts, account_extra = _account_conflicts(
+            question, sentences, sources, retrieved, articles, contradicted
+        )
         conflicts = values + accounts
         sentences += value_extra + account_extra
     sentences = _verified(sentences, articles, notes)

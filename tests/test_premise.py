@@ -1,0 +1,54 @@
+"""False premises of why-questions: found when no source states the clause, corrected in the answer."""
+
+from __future__ import annotations
+
+from assistant.grounding import ground
+from assistant.premise import check_premise, presupposition
+from tests.article_fixtures import flood_sources, number_of
+
+ARTICLE, SOURCES = flood_sources()
+REFUSAL = "The article does not say."
+
+
+def test_a_why_question_presupposes_its_clause() -> None:
+    assert presupposition("Why did the mayor close the bridge?") == "the mayor close the bridge"
+    assert presupposition("Why was the dam built?") == "the dam built"
+    assert presupposition("Who closed the bridge?") is None
+
+
+def test_a_clause_a_sentence_states_is_no_false_premise() -> None:
+    assert check_premise("Why did the mayor close the Northgate bridge?", SOURCES) is None
+    assert check_premise("Who closed the Southgate bridge?", SOURCES) is None  # not a why-question
+
+
+def test_a_name_no_sentence_joins_to_the_clause_makes_it_unstated() -> None:
+    premise = check_premise("Why did the mayor close the Southgate bridge?", SOURCES)
+    assert premise is not None and premise.absent == frozenset()
+    assert premise.closest is not None and "Northgate bridge" in premise.closest.text
+
+
+def test_a_word_no_source_holds_in_any_form_makes_it_unstated() -> None:
+    premise = check_premise("Why did the mayor destroy the bridge?", SOURCES)
+    assert premise is not None and premise.absent == {"destroy"}
+    assert premise.closest is not None and "mayor" in premise.closest.text
+    # "injuries" is held as "injured": a different form is not a false premise
+    assert check_premise("Why were there injuries in the flood?", SOURCES) is None
+
+
+def test_the_answer_drops_claims_repeating_the_premise_and_quotes_what_the_article_says() -> None:
+    n = number_of(SOURCES, "weather office")
+    draft = f"The mayor destroyed the bridge because the weather office declined to comment [{n}]."
+    answer = ground("Why did the mayor destroy the bridge?", draft, SOURCES, {ARTICLE.id: ARTICLE}, REFUSAL)
+    assert not answer.abstained
+    assert "destroy" not in answer.text
+    assert "does not state the question's premise" in answer.text
+    (citation,) = answer.citations
+    assert "closed the Northgate bridge" in citation.quote
+    assert ARTICLE.text[citation.start : citation.end] == citation.quote
+
+
+def test_an_answer_citing_a_sentence_as_close_to_the_premise_gets_no_quote() -> None:
+    n = number_of(SOURCES, "Northgate")
+    draft = f"Dana Whitfield closed the Northgate bridge [{n}]."
+    answer = ground("Why did the mayor destroy the bridge?", draft, SOURCES, {ARTICLE.id: ARTICLE}, REFUSAL)
+    assert "premise" not in answer.text and len(answer.citations) == 1
