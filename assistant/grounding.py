@@ -123,19 +123,22 @@ def _value_conflicts(
 
 def _account_conflicts(
     question: str, sentences: list[Sentence], sources: Sequence[Source], retrieved: set[tuple[str, int]],
-    articles: Mapping[str, Article], contradicted: Sequence[str] = (),
+    articles: Mapping[str, Article], contradicted: Sequence[Source] = (),
 ) -> tuple[list[Conflict], list[Sentence]]:
-    said = " ".join([question, *contradicted, *(seg.text for sentence in sentences for seg in sentence)])
+    """Accounts that differ, from retrieved sources related to the question or answer, and always from
+    the ``contradicted`` sources (a draft claimed their accounts agree)."""
+    said = question + " " + " ".join(seg.text for sentence in sentences for seg in sentence)
     conflicts, extra = [], []
     for source in sources:
         spans = disagreement_clauses(source)
-        if spans is None or (source.article_id, source.start) not in retrieved:
+        forced = source in contradicted
+        if spans is None or ((source.article_id, source.start) not in retrieved and not forced):
             continue
         article = articles[source.article_id]
         # Relate to the accounts themselves, not to the opening that names who disagrees.
         accounts = [article.text[spans[0][0] : spans[0][1]].split(",")[-1]]
         accounts += [article.text[a:b] for a, b in spans[1:]]
-        if not overlap(said, " ".join(accounts)):
+        if not overlap(said, " ".join(accounts)) and not forced:
             continue
         cites = tuple(_span(article, a, b) for a, b in spans)
         conflicts.append(Conflict("account", source.text, tuple(c.quote for c in cites), cites))
@@ -176,6 +179,21 @@ def _counting_what_was_asked(
     return kept
 
 
+def _backed(sentence: Sentence, wanted: set[str], sources: Sequence[Source], notes: list[str]) -> Sentence:
+    """A sentence stating a distinctive term of the question ("deadlier") cites a sentence holding it:
+    when its citations do not, the source holding it that shares most with the sentence is added."""
+    text = " ".join(seg.text for seg in sentence)
+    said = wanted & terms(text)
+    if not said or any(said & terms(c.quote) for seg in sentence for c in seg.citations):
+        return sentence
+    holders = [s for s in sources if said & terms(s.text) and _is_supported(text, [s])]
+    holders = holders or [s for s in sources if said & terms(s.text)]
+    best = max(holders, key=lambda s: (len(overlap(text, s.text)), -s.number))
+    notes.append(f"added the sentence holding {', '.join(sorted(said))}: {best.text[:60]!r}")
+    *rest, last = sentence
+    return [*rest, Segment(last.text, (*last.citations, _cite(best)))]
+
+
 def _about_what_was_asked(
     question: str, sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
 ) -> list[Sentence]:
@@ -186,7 +204,7 @@ def _about_what_was_asked(
     if not wanted or not sentences:
         return sentences
     if any(wanted & terms(seg.text) for sentence in sentences for seg in sentence):
-        return sentences
+        return [_backed(sentence, wanted, sources, notes) for sentence in sentences]
     kept: list[Sentence] = []
     quoted = False
     for sentence in sentences:
@@ -236,13 +254,14 @@ def ground(
     notes: list[str] = []
     sentences: list[Sentence] = []
     disagreements = [s for s in sources if disagreement_clauses(s) is not None]
-    contradicted: list[str] = []
+    contradicted: list[Source] = []
     for claim in _bounded(parse_draft(draft), notes):
         if is_refusal(claim.text):
             continue
-        if _AGREEMENT.search(claim.text) and any(len(overlap(claim.text, s.text)) >= 2 for s in disagreements):
+        contradicting = [s for s in disagreements if len(overlap(claim.text, s.text)) >= 2]
+        if _AGREEMENT.search(claim.text) and contradicting:
             notes.append(f"dropped: claims agreement where a source states disagreement: {claim.text!r}")
-            contradicted.append(claim.text)  # the disagreement is the answer: its accounts are added below
+            contradicted += contradicting  # the disagreement is the answer: its accounts are added below
             continue
         unknown = [n for n in claim.sources if n not in by_number]
         if unknown:

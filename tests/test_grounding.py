@@ -182,3 +182,16 @@ def test_a_question_without_distinctive_terms_keeps_the_draft() -> None:
     draft = f"Rescue teams from Hollis and Marlow helped evacuate 300 residents [{n('Hollis')}]."
     answer = answer_for("What happened during the flood?", draft)
     assert not answer.abstained and "Hollis" in answer.text
+
+
+def test_a_sentence_stating_a_distinctive_term_cites_a_sentence_holding_it() -> None:
+    # supported by its citation on the whole, but "weather" (in one sentence only) is not in it
+    answer = answer_for(
+        "What did the weather office say?",
+        f"Mayor Dana Whitfield declared a state of emergency in the weather [{n('Dana Whitfield')}].",
+    )
+    assert_verified(answer)
+    assert any("added the sentence holding" in note for note in answer.notes), answer.notes
+    assert [("Dana Whitfield" in c.quote, "weather office" in c.quote) for c in answer.citations] == [
+        (True, False), (False, True)
+    ]
