@@ -220,16 +220,16 @@ def test_load_cases_names_an_unreadable_file(tmp_path: Path) -> None:
 def test_thresholds_file_gates_every_metric() -> None:
     assert THRESHOLDS.retrieval_k == 5
     # Pinned: the bounds the default model is held to (see the comment in thresholds.yaml).
-    expected = {"fact_recall": 0.75, "citation_validity": 1.0, "evidence_recall": 0.8, "refusal_accuracy": 0.65,
-                "conflict_coverage": 0.7, "retrieval_hit_at_5": 0.9, "forbidden_absent": 1.0}
+    expected = {"fact_recall": 0.9, "citation_validity": 1.0, "evidence_recall": 0.9, "refusal_accuracy": 0.65,
+                "conflict_coverage": 0.85, "retrieval_hit_at_5": 0.95, "forbidden_absent": 1.0}
     for metric, bound in expected.items():
         threshold = THRESHOLDS.get(metric)
         assert threshold is not None and threshold.bound == bound and not threshold.upper, metric
     ceiling = THRESHOLDS.get("false_refusal_rate")
-    assert ceiling is not None and ceiling.upper and ceiling.bound == 0.12
+    assert ceiling is not None and ceiling.upper and ceiling.bound == 0.07
     support = THRESHOLDS.get("citation_support")
     assert support is not None and support.bound >= 0.9
-    assert ceiling.passes(0.12) and not ceiling.passes(0.13)
+    assert ceiling.passes(0.07) and not ceiling.passes(0.08)
 
 
 @pytest.mark.parametrize(
@@ -279,7 +279,7 @@ def test_an_assistant_that_answers_france_to_everything_fails() -> None:
     assert reason(report, "unanswerable-world-cup", "forbidden_absent") == "forbidden text present: 'france'"
     assert "states ['France'] without a citation" in reason(report, "fact-date", "citation_support")
     text = summary(report)
-    assert "FAILED: fact_recall 0.00 (needs ≥ 0.75)" in text
+    assert "FAILED: fact_recall 0.00 (needs ≥ 0.9)" in text
     md = markdown(report)
     assert "### conflict-death-toll (conflict)" in md and "“twin blasts that killed 103 people”" in md
 
