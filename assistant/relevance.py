@@ -2,9 +2,9 @@
 
 A distinctive term is a content word or name of the question that only a few sentences of the article
 hold (at most ``RARE``): the term a reader would search for ("airstrike", "Quds Force", "military"),
-unlike the article's topic words, which most sentences share. An answer to a question with distinctive
-terms must come from sentences holding one of them; an answer drawn from sentences that only share the
-topic with the question is not trusted.
+unlike the article's topic words, which most sentences share. Grounding uses them to quote the sentence
+the draft talked around and to cite the sentence holding a term the draft states; an answer from the
+focused second pass is kept only when it cites a sentence holding one (it is ``anchored``).
 """
 
 from __future__ import annotations
