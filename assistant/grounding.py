@@ -27,6 +27,7 @@ from assistant.relevance import distinctive, terms
 from assistant.sources import Source
 from assistant.textfacts import WORD, content_words, facts, numbers, overlap, supported
 from index import Article
+from index.measures import counted_words, gives_count
 
 __all__ = ["ground", "Segment"]
 
@@ -54,13 +55,20 @@ def _span(article: Article, start: int, end: int) -> Citation:
 
 
 _AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|same|consistent|identical|concur\w*)\b", re.IGNORECASE)
+# A cause the sources do not state is a claim of its own: "X because Y" needs a causal link in its sources.
+_CAUSAL = re.compile(
+    r"\b(because|due to|owing to|as a result|result(?:s|ed|ing)? in|therefore|thus|hence|so that|in order to|"
+    r"in (?:retaliation|response|revenge)|caus(?:e|es|ed|ing)|le(?:d|ads|ading) to|prompt(?:s|ed|ing)?|"
+    r"to avenge|reason)\b",
+    re.IGNORECASE,
+)
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
 
 def _is_supported(text: str, cited: Sequence[Source]) -> bool:
-    """Its facts (numbers, names) are in the cited sentences, so are most of its words, and it does not
-    claim agreement where they state disagreement."""
+    """Its facts (numbers, names) are in the cited sentences, so are most of its words, it states a cause
+    only where they state one, and it does not claim agreement where they state disagreement."""
     evidence = " ".join(s.text for s in cited)
     ok, _ = supported(text, evidence)
     if not ok:
@@ -69,6 +77,8 @@ def _is_supported(text: str, cited: Sequence[Source]) -> bool:
     if not words:  # "40." says a figure; "Yes." and "Sources 2 and 3 provide this information." say nothing
         return bool(facts(text))
     if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
+        return False
+    if _CAUSAL.search(text) and not _CAUSAL.search(evidence):
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
@@ -80,8 +90,11 @@ def _repair(text: str, cited: list[Source], sources: Sequence[Source], notes: li
         best = max(candidates, key=lambda s: (len(overlap(text, s.text)), -s.number))
         notes.append(f"re-cited: {text!r}")
         return [Segment(text, (_cite(best),))]
-    # A sentence joining facts from two sources (a name from one, a statement from another).
+    # A sentence joining facts from two sources (a name from one, a statement from another); a cause
+    # linking what two sentences say separately is the model's inference, not a fact of either.
     near = sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
+    if _CAUSAL.search(text):
+        near = []
     pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if _is_supported(text, list(p))]
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
@@ -148,6 +161,21 @@ def _account_conflicts(
     return conflicts, extra
 
 
+def _counting_things(
+    things: tuple[str, ...], sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
+) -> list[Sentence]:
+    """For "how many explosions?", only sentences giving a figure for explosions; with none left, the
+    sentences of the sources that give one are quoted, and with none of those the answer is a refusal."""
+    kept = [s for s in sentences if gives_count(things, " ".join(seg.text for seg in s))]
+    if kept or not sentences:
+        return kept
+    notes.append(f"dropped: gives no figure for {' '.join(things)}")
+    quoted = [s for s in sources if gives_count(things, s.text)]
+    for source in quoted:
+        notes.append(f"quoted the figure the draft left out: {source.text[:80]!r}")
+    return [[Segment(s.text.rstrip("."), (_cite(s),))] for s in quoted]
+
+
 def _counting_what_was_asked(
     question: str, sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
 ) -> list[Sentence]:
@@ -156,7 +184,8 @@ def _counting_what_was_asked(
     (an extractive answer); with none, the answer is a refusal. Other questions keep every sentence."""
     asked = asked_measures(question)
     if not asked:
-        return sentences
+        things = counted_words(question)
+        return _counting_things(things, sentences, sources, notes) if things else sentences
     kept = []
     for sentence in sentences:
         text = " ".join(seg.text for seg in sentence)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MEASURES", "measure_of", "measures_in", "asked_measures", "expand_query"]
+__all__ = ["MEASURES", "measure_of", "measures_in", "asked_measures", "counted_words", "gives_count", "expand_query"]
 
 MEASURES: dict[str, frozenset[str]] = {
     "deaths": frozenset(
@@ -39,6 +39,43 @@ def measures_in(text: str) -> set[str]:
 def asked_measures(question: str) -> set[str]:
     """Measures a question asks to count ("How many died?", "the death toll"); none for "When was X killed?"."""
     return measures_in(question) if _COUNT_CUE.search(question) else set()
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?", re.I)
+# Words after "how many" that do not name a counted thing: durations (computed, not counted in the text),
+# "people" (counted by a measure: killed, injured, …), and the verbs and prepositions that end the phrase.
+_NOT_THINGS = frozenset(
+    """people persons times years months weeks days hours minutes were was did do does are is have has had
+    will would could can in of at on from there""".split()
+)
+_COUNTS = re.compile(
+    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twin|both|single|"
+    r"dozens?|hundreds?|thousands?)\b",
+    re.I,
+)
+
+
+def counted_words(question: str) -> tuple[str, ...]:
+    """The words naming what a "how many" question counts when it is not a measure ("How many suicide
+    bombers …?" -> ("suicide", "bombers")); () for measures, durations and other questions."""
+    if asked_measures(question):
+        return ()
+    match = _HOW_MANY.search(question)
+    if not match or match.group(1).lower() in _NOT_THINGS:
+        return ()
+    second = match.group(2)
+    return (match.group(1).lower(),) + ((second.lower(),) if second and second.lower() not in _NOT_THINGS else ())
+
+
+def gives_count(words: tuple[str, ...], text: str) -> bool:
+    """Whether the text gives a figure for the counted thing: a number at most three words before one of
+    its words, matched on their first five letters ("two explosions", "twin blasts" for "blasts")."""
+    tokens = re.findall(r"[\w'-]+", text.lower())
+    wanted = {w[:5] for w in words}
+    for i, token in enumerate(tokens):
+        if token[:5] in wanted and any(_COUNTS.fullmatch(t) for t in tokens[max(0, i - 3) : i]):
+            return True
+    return False
 
 
 def expand_query(query: str) -> str:

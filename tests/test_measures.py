@@ -1,0 +1,42 @@
+"""What a question asks to count, and whether a text gives a figure for it (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.measures import asked_measures, counted_words, gives_count
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("How many explosions were there?", ("explosions",)),
+        ("How many suicide bombers did they say carried it out?", ("suicide", "bombers")),
+        ("how many injurys were there", ("injurys",)),  # a typo of a measure is still a counted thing
+        ("How many people were killed?", ()),  # a measure: counted by the measures' lexicon
+        ("How many years passed between the two events?", ()),  # a duration, computed
+        ("How many were wounded?", ()),
+        ("Who counted the votes?", ()),
+    ],
+)
+def test_counted_words(question: str, words: tuple[str, ...]) -> None:
+    assert counted_words(question) == words
+
+
+def test_a_measure_question_is_not_a_thing_question() -> None:
+    assert asked_measures("How many people were killed?") == {"deaths"}
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "gives"),
+    [
+        (("explosions",), "the interior minister described the two explosions", True),
+        (("blasts",), "ISIS claimed it after twin blasts that killed 103 people", True),
+        (("injurys",), "at least 84 fatalities and 284 injuries", True),
+        (("explosions",), "at least 84 fatalities and 284 injuries in the explosions", False),
+        (("explosions",), "two of the officials said the explosions were loud", False),  # four words before
+        (("bombers",), "The Daesh statement identified the bombers", False),
+    ],
+)
+def test_gives_count(words: tuple[str, ...], text: str, gives: bool) -> None:
+    assert gives_count(words, text) is gives
