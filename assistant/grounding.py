@@ -25,7 +25,7 @@ from assistant.draft import Claim, is_refusal, parse_draft
 from assistant.premise import Premise, check_premise
 from assistant.relevance import distinctive, terms
 from assistant.sources import Source
-from assistant.textfacts import WORD, content_words, facts, numbers, overlap, supported
+from assistant.textfacts import content_words, facts, numbers, overlap, supported
 from index import Article
 from index.measures import counted_words, gives_count
 
@@ -92,9 +92,11 @@ def _repair(text: str, cited: list[Source], sources: Sequence[Source], notes: li
         return [Segment(text, (_cite(best),))]
     # A sentence joining facts from two sources (a name from one, a statement from another); a cause
     # linking what two sentences say separately is the model's inference, not a fact of either.
-    near = sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
-    if _CAUSAL.search(text):
-        near = []
+    near = (
+        []
+        if _CAUSAL.search(text)
+        else sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
+    )
     pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if _is_supported(text, list(p))]
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
@@ -257,7 +259,7 @@ def _correct_premise(
     kept = []
     for sentence in sentences:
         text = " ".join(seg.text for seg in sentence)
-        if {w[:4] for w in premise.absent} & {w.lower()[:4] for w in WORD.findall(text)}:
+        if premise.repeated_in(text):
             notes.append(f"dropped: repeats the question's unstated premise: {text[:80]!r}")
         else:
             kept.append(sentence)

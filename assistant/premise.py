@@ -32,6 +32,10 @@ class Premise:
     closest: Source | None
     nearest: frozenset[tuple[str, int]] = frozenset()  # (article id, start) of every source as close
 
+    def repeated_in(self, text: str) -> bool:
+        """Whether a text uses one of the absent words, in any form (same first four letters)."""
+        return bool({w[:4] for w in self.absent} & {w.lower()[:4] for w in WORD.findall(text)})
+
 
 def presupposition(question: str) -> str | None:
     """The clause a why-question takes as given, or None for other questions."""
@@ -71,9 +75,9 @@ def check_premise(
         shared = len(plain & _prefixes(s.text)) + len(named & names(s.text))
         return shared, (s.article_id, s.start) in retrieved, -s.number
 
-    best = max(sources, key=closeness)
-    top = closeness(best)[0]
+    scored = [(closeness(s), s) for s in sources]
+    (top, *_), best = max(scored, key=lambda x: x[0])
     if not top:
         return Premise(clause, absent, None)
-    nearest = frozenset((s.article_id, s.start) for s in sources if closeness(s)[0] == top)
+    nearest = frozenset((s.article_id, s.start) for key, s in scored if key[0] == top)
     return Premise(clause, absent, best, nearest)

@@ -22,7 +22,19 @@ from tests.fakes_web import free_port
 # -- LangChain's standard unit suite -----------------------------------------------------------
 
 
-class TestChatLlamaCppLocalStandard(ChatModelUnitTests):
+class _TextOnly:
+    """Both wrappers generate text: no tool calling, no structured output."""
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return False
+
+    @property
+    def has_structured_output(self) -> bool:
+        return False
+
+
+class TestChatLlamaCppLocalStandard(_TextOnly, ChatModelUnitTests):
     """Constructed only: the GGUF loads on first generation, which no unit test does."""
 
     @property
@@ -34,19 +46,11 @@ class TestChatLlamaCppLocalStandard(ChatModelUnitTests):
         return {"model_name": "test.gguf", "model_path": "/no/such/dir/test.gguf"}
 
     @property
-    def has_tool_calling(self) -> bool:
-        return False
-
-    @property
-    def has_structured_output(self) -> bool:
-        return False
-
-    @property
     def supports_model_override(self) -> bool:
         return False  # one GGUF is loaded; a per-call model name cannot switch it
 
 
-class TestChatOpenAICompatibleStandard(ChatModelUnitTests):
+class TestChatOpenAICompatibleStandard(_TextOnly, ChatModelUnitTests):
     @property
     def chat_model_class(self) -> type[BaseChatModel]:
         return ChatOpenAICompatible
@@ -54,14 +58,6 @@ class TestChatOpenAICompatibleStandard(ChatModelUnitTests):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {"model_name": "fake", "base_url": "http://127.0.0.1:9/v1"}  # discard port: never called
-
-    @property
-    def has_tool_calling(self) -> bool:
-        return False
-
-    @property
-    def has_structured_output(self) -> bool:
-        return False
 
 
 def test_local_model_loads_lazily() -> None:
