@@ -18,6 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answer import Answer, Turn
+from assistant.answer_log import AnswerLog, log_path
 from assistant.draft import is_refusal, parse_draft
 from assistant.errors import InputError
 from assistant.grounding import ground
@@ -124,24 +125,34 @@ class Assistant:
         articles: Callable[[], Mapping[str, Article]],
         settings: Settings | None = None,
         corpus: Any = None,
+        log: AnswerLog | None = None,
     ) -> None:
         self.retriever, self.llm, self.prompts = retriever, llm, prompts
         self._articles = articles
         self.settings = settings or Settings.from_env()
         self.corpus = corpus
+        self.log = log
+        self.without: frozenset[str] = frozenset()  # grounding passes switched off (evals' ablations)
+        self.last: tuple[Prepared, Draft] | None = None  # the latest answer's inputs to grounding
 
     @classmethod
     def from_settings(
-        cls, settings: Settings | None = None, progress: Callable[[int, int], None] | None = None
+        cls,
+        settings: Settings | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        llm: BaseChatModel | None = None,
     ) -> Assistant:
-        """The real assistant: index (built on first use), packaged model or configured backend."""
+        """The real assistant: index (built on first use), packaged model or configured backend.
+
+        ``llm`` reuses an already loaded model (the eval's tiers share one) instead of building one.
+        """
         from assistant.corpus import Corpus
         from assistant.llms import build_llm
 
         settings = settings or Settings.from_env()
         corpus = Corpus(settings)
         corpus.ensure_indexed(progress)
-        llm = build_llm(settings)
+        llm = llm or build_llm(settings)
         cache: dict[str, Any] = {}
 
         def articles() -> Mapping[str, Article]:
@@ -151,7 +162,8 @@ class Assistant:
                 cache["revisions"] = revisions
             return cache["articles"]  # type: ignore[no-any-return]
 
-        return cls(corpus.retriever, llm, Prompts.load(), articles, settings, corpus)
+        log = AnswerLog(log_path(settings.data_dir)) if settings.log else None
+        return cls(corpus.retriever, llm, Prompts.load(), articles, settings, corpus, log)
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -211,23 +223,44 @@ class Assistant:
                 yield delta
         return "".join(parts)
 
-    def _finish(self, prepared: Prepared, draft: Draft) -> Answer:
+    def grounded(self, prepared: Prepared, draft: Draft, without: frozenset[str] = frozenset()) -> Answer:
+        """The draft grounded in the prepared sources (pure: the eval re-grounds drafts with passes off)."""
         answer = ground(
             prepared.question, draft.text, prepared.sources, prepared.articles, self.prompts.refusal,
-            prepared.retrieved,
+            prepared.retrieved, without,
         )
         if draft.focused and not answer.abstained:
             sentences = [s.text for s in prepared.sources]
             if not anchored(prepared.question, [c.quote for c in answer.citations], sentences):
                 note = "second-pass answer dropped: its sources share no distinctive term with the question"
                 answer = Answer(self.prompts.refusal, True, notes=(*answer.notes, note))
+        return answer
+
+    def _finish(self, prepared: Prepared, draft: Draft) -> Answer:
+        answer = self.grounded(prepared, draft, self.without)
+        self.last = (prepared, draft)
         now = time.perf_counter()
         timings = {"retrieve": prepared.retrieved_at - prepared.started, "total": now - prepared.started}
         if draft.first_token is not None:
             timings["first_token"] = draft.first_token - prepared.started
-        return Answer(
-            answer.text, answer.abstained, answer.citations, answer.conflicts, timings, answer.notes
-        )
+        final = Answer(answer.text, answer.abstained, answer.citations, answer.conflicts, timings, answer.notes)
+        if self.log is not None:
+            self.log.append(self._record(prepared, draft, final))
+        return final
+
+    def _record(self, prepared: Prepared, draft: Draft, answer: Answer) -> dict[str, Any]:
+        """What the answer log keeps of one answer: enough to replay and tune the grounding rules."""
+        return {
+            "question": prepared.question,
+            "history": len(prepared.history),
+            "llm": self.settings.llm,
+            "model": str(getattr(self.llm, "model", type(self.llm).__name__)),
+            "hits": [[h.article_id, h.start, h.end] for h in prepared.hits],
+            "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
+            "draft": draft.text,
+            "focused": draft.focused,
+            "answer": answer.to_dict(),
+        }
 
     def _generate(self, prepared: Prepared) -> Draft:
         return next(d for d in self._drafts(prepared) if isinstance(d, Draft))

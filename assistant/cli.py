@@ -128,6 +128,29 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return run_evals(args.eval_args, settings)
 
 
+def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answer_log import AnswerLog, log_path
+
+    log = AnswerLog(log_path(settings.data_dir))
+    records = log.read(args.n)
+    if args.json:
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+        return 0
+    if not records:
+        state = "" if settings.log else " (ASSISTANT_LOG=0: logging is off)"
+        print(f"no answers logged yet in {log.path}{state}", file=sys.stderr)
+        return 0
+    for record in records:
+        answer = record.get("answer", {})
+        timings = answer.get("timings", {})
+        verdict = "abstained" if answer.get("abstained") else f"{len(answer.get('citations', []))} citation(s)"
+        print(f"{record.get('time', '?')}  {record.get('question', '')}")
+        print(f"  -> {answer.get('text', '')}")
+        print(f"     {verdict}, {timings.get('total', 0):.1f}s, {len(answer.get('notes', []))} note(s)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.web import serve
 
@@ -159,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", add_help=False, help="run the eval suite (see `assistant eval --help`)")
     p.add_argument("eval_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("logs", help="show the answer log (question, answer, timings, grounding notes)")
+    p.add_argument("-n", type=int, default=20, metavar="N", help="the last N answers (default: 20)")
+    p.add_argument("--json", action="store_true", help="one JSON record per line, with sources, draft and notes")
+    p.set_defaults(func=cmd_logs)
 
     p = sub.add_parser("serve", help="run the web chat (builds the index on first start)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

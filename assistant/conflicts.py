@@ -30,9 +30,10 @@ __all__ = [
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[A-Za-z]+|[^\sA-Za-z\d]")
 _QUALIFIERS = ("at least", "more than", "over", "nearly", "about", "around", "almost", "up to", "some")
 _BREAK = frozenset(", ; : . ( ) and or but while".split())
+# A number after these is a date or a place in time, not a count of the measure before it ("killed in 1066").
+_NOT_COUNTED_AFTER = frozenset("in on at since until during from".split())
 _DISAGREE = re.compile(
-    r"\b(differs?|differed|different accounts?|conflicting|contradict\w*|disputed?|inconsistent|"
-    r"whereas|versus)\b",
+    r"\b(differs?|differed|different accounts?|conflicting|contradict\w*|disputed?|inconsistent)\b",
     re.IGNORECASE,
 )
 
@@ -67,7 +68,7 @@ def quantities(source: Source) -> list[Quantity]:
         if measure is None:
             phrase_end = end
             for word, w_start, _ in reversed(tokens[max(0, i - 3) : i]):
-                if word.lower() in _BREAK:
+                if word.lower() in _BREAK or word.lower() in _NOT_COUNTED_AFTER:
                     break
                 if m := measure_of(word):
                     measure, phrase_start = m, w_start

@@ -17,6 +17,24 @@ _OVERRIDE = re.compile(
 )
 
 
+_QUESTION = re.compile(
+    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have|had|will|would|"
+    r"can|could|should|may|might)\b.*\?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_ADDRESSED = re.compile(r"\b(you|your|yourself|me|my)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+
+
+def _asks_about_the_article(sentence: str) -> bool:
+    """A question about what people in the article did ("Did the knights act as mercenaries?"), not one
+    addressed to the assistant ("Can you act as a pirate?")."""
+    return bool(_QUESTION.match(sentence)) and not _ADDRESSED.search(sentence)
+
+
 def is_injection(question: str) -> bool:
-    """True when the question contains an instruction to change the assistant's task."""
-    return bool(_OVERRIDE.search(question))
+    """True when a sentence of the question is an instruction to change the assistant's task."""
+    return any(
+        _OVERRIDE.search(sentence) and not _asks_about_the_article(sentence)
+        for sentence in _SENTENCE.findall(question)
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.sources import Source
 from assistant.textfacts import STOPWORDS, WORD, content_words, names, supported
+from index.text import related_stems, stem
 
 __all__ = ["Premise", "presupposition", "check_premise"]
 
@@ -33,8 +34,9 @@ class Premise:
     nearest: frozenset[tuple[str, int]] = frozenset()  # (article id, start) of every source as close
 
     def repeated_in(self, text: str) -> bool:
-        """Whether a text uses one of the absent words, in any form (same first four letters)."""
-        return bool({w[:4] for w in self.absent} & {w.lower()[:4] for w in WORD.findall(text)})
+        """Whether a text uses one of the absent words, in any form (the same stem)."""
+        said = {stem(w) for w in WORD.findall(text)}
+        return any(related_stems(stem(w), s) for w in self.absent for s in said)
 
 
 def presupposition(question: str) -> str | None:
@@ -49,9 +51,9 @@ def _states(clause: str, sentence: str) -> bool:
     return ok and len(words & content_words(sentence)) >= MIN_STATED * len(words)
 
 
-def _prefixes(text: str) -> set[str]:
-    """First four letters of each content word: "buried" and "burial" meet, "northern" and "southern" do not."""
-    return {w.lower()[:4] for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS}
+def _stems(text: str) -> set[str]:
+    """Stems of the content words: "bombing" and "bombings" meet, "northern" and "southern" do not."""
+    return {stem(w) for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS}
 
 
 def check_premise(
@@ -61,18 +63,19 @@ def check_premise(
     clause = presupposition(question)
     if clause is None or not sources:
         return None
-    held = set().union(*(_prefixes(s.text) for s in sources))
+    held = set().union(*(_stems(s.text) for s in sources))
     absent = frozenset(
         w.lower() for w in WORD.findall(clause)
-        if w[0].islower() and w.lower() not in STOPWORDS and len(w) >= 4 and w.lower()[:4] not in held
+        if w[0].islower() and w.lower() not in STOPWORDS and len(w) >= 4
+        and not any(related_stems(stem(w), h) for h in held)
     )
     if not absent and any(_states(clause, s.text) for s in sources):
         return None
-    plain = {w.lower()[:4] for w in WORD.findall(clause) if w[0].islower()} & _prefixes(clause)
+    plain = {stem(w) for w in WORD.findall(clause) if w[0].islower()} & _stems(clause)
     named = names(clause)
 
     def closeness(s: Source) -> tuple[int, bool, int]:
-        shared = len(plain & _prefixes(s.text)) + len(named & names(s.text))
+        shared = len(plain & _stems(s.text)) + len(named & names(s.text))
         return shared, (s.article_id, s.start) in retrieved, -s.number
 
     scored = [(closeness(s), s) for s in sources]

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 
 from assistant.textfacts import STOPWORDS, WORD, names
 from index.measures import expand_query
+from index.text import stem
 
-__all__ = ["RARE", "anchored", "distinctive", "stem", "terms"]
+__all__ = ["RARE", "anchored", "distinctive", "terms"]
 
 RARE = 2  # a question term held by at most this many sentences is distinctive
 # Verbs too general to say what a question is about ("take place", "carry out", "make a claim").
@@ -25,19 +26,6 @@ _GENERAL = frozenset(
     known tell told show shows showed shown call called become became want wanted
     """.split()
 )
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "ity", "ed", "es", "er", "ly", "s")
-
-
-def stem(word: str) -> str:
-    """A stem precise enough to tell "responded" from "responsibility" yet join "bombs" and "bombers"."""
-    word = word.lower().replace("’", "'").removesuffix("'s")
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:7]
-
-
 def terms(text: str) -> set[str]:
     """Stemmed content words and names of a text."""
     words = {

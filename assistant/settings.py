@@ -30,6 +30,7 @@ class Settings:
     threads: int = 0
     timeout: float = 120.0
     max_question_chars: int = 2000
+    log: bool = True  # append every answer to <data dir>/logs/answers.jsonl (ASSISTANT_LOG=0: off)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -52,6 +53,13 @@ class Settings:
 
 def _parse(name: str, raw: str, kind: object) -> object:
     kind = str(kind)
+    if kind.startswith("bool"):
+        value = raw.strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"ASSISTANT_{name.upper()}={raw!r} is not a switch: use 1 or 0")
     try:
         if kind.startswith("int"):
             return int(raw)

@@ -1,53 +1,23 @@
-"""Facts a sentence states, as comparable tokens: numbers and names. Pure functions."""
+"""Facts a sentence states, as comparable tokens: numbers and names. Pure functions over index.text."""
 
 from __future__ import annotations
 
 import re
 from itertools import combinations
 
-__all__ = ["STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported"]
+from index import text
+from index.text import STOPWORDS, WORD, fold, names, numbers, same_name, words
 
-_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
-_WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-}
-# Capitalised words that are not names (sentence openers, titles, function words).
-_COMMON = frozenset(
-    """a an and are as at be but by can could did do does during for from had has have he her his how
-    however i if in into is it its may might more most no not of on or our she so some than that the their
-    them then there these they this those to under was we were what when where which while who why will
-    with would yes you according also although after before both each either even first however instead
-    many meanwhile neither other over since still such through thus until yet president minister officials
-    official article source sources amid earlier later today yesterday monday tuesday wednesday thursday
-    friday saturday sunday""".split()
+__all__ = [
+    "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
+]
+
+# A number that is not in the evidence may still be computed from it, when the claim says it computed:
+# a total of two figures, or the years between two dates.
+_ARITHMETIC = re.compile(
+    r"\b(total(?:l?ing)?|combined|altogether|in all|together|sum|overall|difference|apart|years?|ago|later)\b",
+    re.IGNORECASE,
 )
-_STOP = _COMMON | frozenset("people said says say about just only any all very much".split())
-STOPWORDS = _STOP
-WORD = _WORD
-
-
-def numbers(text: str) -> set[str]:
-    """Numbers in digits or small number words, normalised ("1,000" -> "1000", "two" -> "2")."""
-    found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
-    found |= {_NUMBER_WORDS[w.lower()] for w in _WORD.findall(text) if w.lower() in _NUMBER_WORDS}
-    return found
-
-
-def _stem(word: str) -> str:
-    word = word.lower().replace("’", "'")
-    word = word.removesuffix("'s").strip("'-")
-    return word[:5]
-
-
-def names(text: str) -> set[str]:
-    """Capitalised words that look like names, stemmed ("Israel's" and "Israeli" -> "israe")."""
-    out = set()
-    for word in _WORD.findall(text):
-        if word[0].isupper() and word.lower().removesuffix("'s") not in _COMMON:
-            out.add(_stem(word))
-    return out
 
 
 def facts(text: str) -> set[str]:
@@ -55,12 +25,13 @@ def facts(text: str) -> set[str]:
     return numbers(text) | names(text)
 
 
-def content_words(text: str) -> set[str]:
-    """Stemmed words of four or more letters, without stopwords."""
-    return {_stem(w) for w in _WORD.findall(text) if len(w) >= 4 and w.lower() not in _STOP}
+def content_words(value: str) -> set[str]:
+    """Stems of the content words of four or more letters: what claims and sources are compared on."""
+    return text.content_words(value, 4)
 
 
 def overlap(a: str, b: str) -> set[str]:
+    """Content stems the two texts share."""
     return content_words(a) & content_words(b)
 
 
@@ -69,7 +40,7 @@ def derived(number: str, evidence_numbers: set[str]) -> bool:
     ("45 years" from 1979 and 2024): arithmetic across sentences, not a number from nowhere."""
     try:
         target = float(number)
-        values = sorted({float(n) for n in evidence_numbers})
+        values = sorted({float(n) for n in evidence_numbers if "-" not in n})
     except ValueError:
         return False
     years = [v for v in values if 1000 <= v <= 2100]
@@ -79,9 +50,16 @@ def derived(number: str, evidence_numbers: set[str]) -> bool:
 
 
 def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
-    """Whether every fact of ``claim`` is in ``evidence``; also returns the missing facts."""
+    """Whether every fact of ``claim`` is in ``evidence``; also returns the missing facts.
+
+    A number the evidence does not state passes only as arithmetic the claim says it did ("in total").
+    A name passes when the evidence has the same word, or it with a people/adjective ending.
+    """
     have_numbers = numbers(evidence)
-    have_words = {_stem(w) for w in _WORD.findall(evidence)}
-    missing = {n for n in numbers(claim) if n not in have_numbers and not derived(n, have_numbers)}
-    missing |= {n for n in names(claim) if n not in have_words}
+    computes = bool(_ARITHMETIC.search(claim))
+    missing = {
+        n for n in numbers(claim) if n not in have_numbers and not (computes and derived(n, have_numbers))
+    }
+    have_words = {fold(w).removesuffix("'s").strip("'-") for w in words(evidence)}
+    missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}
     return not missing, missing

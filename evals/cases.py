@@ -20,7 +20,7 @@ DEFAULT_CASES = Path(__file__).with_name("cases.yaml")
 CATEGORIES = frozenset(
     {
         "fact", "conflict", "account", "israel", "reasoning", "paraphrase", "typo",
-        "unanswerable", "false_premise", "injection", "follow_up",
+        "unanswerable", "false_premise", "injection", "follow_up", "number", "benign",
     }
 )
 _KEYS = {"id", "question", "category", "history", "required", "forbidden", "evidence", "refusal",
@@ -141,7 +141,7 @@ def _case(raw: Any, index: int, default_article: str | None) -> Case:
 
 
 def parse_cases(data: Any) -> tuple[Case, ...]:
-    """Cases from the parsed YAML document ``{article: ID, cases: [...]}``."""
+    """Cases from the parsed YAML document ``{article: ID, cases: [...]}`` (``article`` may be per case)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("cases"), list):
         raise CaseError("the case file must be a mapping with a `cases:` list")
     if unknown := set(data) - {"article", "cases"}:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from evals.gate import Thresholds
-from evals.runner import CaseResult, Report
+from evals.runner import CaseResult, Report, ablation
 
-__all__ = ["header", "row", "summary", "markdown", "write"]
+__all__ = ["header", "row", "summary", "markdown", "write", "tiers", "write_tiers", "TIER_METRICS"]
 
 _SHORT = {
-    "fact_recall": "fact", "forbidden_absent": "forbid", "citation_validity": "valid",
+    "answer_accuracy": "answer", "fact_recall": "fact", "forbidden_absent": "forbid", "citation_validity": "valid",
     "citation_support": "support", "evidence_recall": "evid", "refusal_accuracy": "refuse",
     "false_refusal_rate": "falseref", "conflict_coverage": "conflict",
 }
@@ -43,6 +45,38 @@ def row(result: CaseResult, thresholds: Thresholds) -> str:
     return "\n".join([line, *(f"    ✗ {s.name}: {s.reason}" for s in failures)])
 
 
+# What the ablation table shows: the metrics a grounding pass can move.
+ABLATION_METRICS = ("answer_accuracy", "refusal_accuracy", "false_refusal_rate", "citation_support",
+                    "evidence_recall", "conflict_coverage")
+
+
+def ablation_table(report: Report) -> list[list[str]]:
+    """Rows: each grounding pass, and each metric with that pass off as "value (change)"; header first."""
+    table = ablation(report)
+    if not table:
+        return []
+    on = {a.metric: a.value for a in report.aggregates}
+    rows = [["without", *(_SHORT.get(m, m) for m in ABLATION_METRICS)]]
+    for name, aggregates in table.items():
+        off = {a.metric: a.value for a in aggregates}
+        cells = [name]
+        for metric in ABLATION_METRICS:
+            value, base = off.get(metric), on.get(metric)
+            delta = "" if value is None or base is None else f" ({value - base:+.2f})"
+            cells.append(_value(value) + delta)
+        rows.append(cells)
+    return rows
+
+
+def _ablation_lines(report: Report) -> list[str]:
+    rows = ablation_table(report)
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["", "Ablation (the same drafts re-grounded with one pass off; change from all passes on):"]
+    return lines + ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+
+
 def summary(report: Report) -> str:
     """The aggregates with pass/fail against the thresholds, the slowest cases and the verdict."""
     lines = ["", f"{'metric':<22} {'value':>6} {'cases':>6}  threshold  result"]
@@ -50,6 +84,7 @@ def summary(report: Report) -> str:
         verdict = {True: "pass", False: "FAIL", None: "n/a" if a.threshold else "not gated"}[a.passed]
         bound = str(a.threshold or "")
         lines.append(f"{a.metric:<22} {_value(a.value):>6} {a.cases:>6}  {bound:<9}  {verdict}")
+    lines += _ablation_lines(report)
     for r in report.errors:
         lines.append(f"error in {r.case.id}: {r.error}")
     slow = ", ".join(f"{r.case.id} {r.seconds:.1f}s" for r in report.slowest(3))
@@ -92,16 +127,36 @@ def _failure(result: CaseResult, report: Report) -> list[str]:
     return [*lines, ""]
 
 
-def markdown(report: Report) -> str:
-    """report.md: the verdict, the aggregates, and every failing case beside its evidence."""
+def _median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def median_seconds(report: Report) -> float | None:
+    return _median([r.seconds for r in report.results])
+
+
+def markdown(report: Report, naive: Report | None = None) -> str:
+    """report.md: the verdict, the aggregates (beside the naive baseline's), and every failing case."""
     verdict = "PASSED" if report.passed else "FAILED"
     lines = [f"# Eval report: {verdict}", "", "Assistant: " + ", ".join(
         f"{k}={v}" for k, v in report.description.items()), "",
         f"{len(report.results)} cases in {report.seconds:.1f}s.", "",
-        "| metric | value | cases | threshold | result |", "|---|---|---|---|---|"]
+        "| metric | value | naive RAG | cases | threshold | result |", "|---|---|---|---|---|---|"]
+    baseline = {a.metric: a.value for a in naive.aggregates} if naive else {}
     for a in report.aggregates:
         result = {True: "pass", False: "**FAIL**", None: "n/a"}[a.passed]
-        lines.append(f"| {a.metric} | {_value(a.value)} | {a.cases} | {a.threshold or ''} | {result} |")
+        lines.append(f"| {a.metric} | {_value(a.value)} | {_value(baseline.get(a.metric))} | {a.cases} | "
+                     f"{a.threshold or ''} | {result} |")
+    rows = ablation_table(report)
+    if rows:
+        lines += ["", "## Ablation", "", "The same drafts re-grounded with one pass switched off "
+                  "(change from all passes on in brackets).", "",
+                  "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     lines += ["", "Slowest: " + ", ".join(f"{r.case.id} ({r.seconds:.1f}s)" for r in report.slowest()), ""]
     failing = [r for r in report.results if r.failures(report.thresholds)]
     lines += [f"## Failing cases ({len(failing)})", ""]
@@ -112,10 +167,93 @@ def markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(report: Report, out_dir: Path) -> tuple[Path, Path]:
+def _baseline_dict(naive: Report | None) -> dict[str, Any] | None:
+    if naive is None:
+        return None
+    return {
+        "aggregates": [a.to_dict() for a in naive.aggregates if a.metric in TIER_METRICS],
+        "median_seconds": median_seconds(naive),
+        "answers": [{"id": r.case.id, "text": r.answer.text, "abstained": r.answer.abstained} for r in naive.results],
+    }
+
+
+def write(report: Report, out_dir: Path, naive: Report | None = None) -> tuple[Path, Path]:
     """Write report.json and report.md into ``out_dir`` (created if needed)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = out_dir / "report.json", out_dir / "report.md"
-    json_path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    md_path.write_text(markdown(report), encoding="utf-8")
+    data = {**report.to_dict(), "median_seconds": median_seconds(report), "baseline": _baseline_dict(naive)}
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    md_path.write_text(markdown(report, naive), encoding="utf-8")
+    return json_path, md_path
+
+
+# The metrics the tiers table shows side by side, with the naive baseline where it has a value.
+TIER_METRICS = ("answer_accuracy", "fact_recall", "refusal_accuracy", "false_refusal_rate", "forbidden_absent",
+                "citation_validity", "evidence_recall", "conflict_coverage")
+
+
+def _tier_rows(results: Mapping[str, tuple[Report, Report | None]]) -> list[list[str]]:
+    rows = []
+    for name, (report, naive) in results.items():
+        ours = {a.metric: a for a in report.aggregates}
+        theirs = {a.metric: a.value for a in naive.aggregates} if naive else {}
+        cells = [name, str(len(report.results)), "PASSED" if report.passed else "FAILED"]
+        for metric in TIER_METRICS:
+            a = ours.get(metric)
+            cell = _value(a.value if a else None)
+            if metric in theirs and metric not in ("citation_validity", "evidence_recall"):
+                cell += f" ({_value(theirs[metric])})"
+            cells.append(cell)
+        base = f" ({_value(median_seconds(naive))})" if naive else ""
+        cells.append(_value(median_seconds(report)) + base)
+        rows.append(cells)
+    return rows
+
+
+_TIER_HEAD = ["tier", "cases", "gate", *(_SHORT.get(m, m) for m in TIER_METRICS), "median s"]
+
+
+def tiers(results: Mapping[str, tuple[Report, Report | None]]) -> str:
+    """The console table of every tier side by side; the naive baseline's value in brackets."""
+    rows = [_TIER_HEAD, *_tier_rows(results)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_TIER_HEAD))]
+    lines = ["", "Tiers (naive top-k RAG on the same questions in brackets):"]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+    verdict = all(report.passed for report, _ in results.values())
+    lines.append("PASSED" if verdict else "FAILED: " + ", ".join(
+        name for name, (report, _) in results.items() if not report.passed))
+    return "\n".join(lines)
+
+
+def write_tiers(results: Mapping[str, tuple[Report, Report | None]], out_dir: Path) -> tuple[Path, Path]:
+    """report.json (every tier's aggregates and baseline) and report.md (the tiers table) in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = {
+        "passed": all(report.passed for report, _ in results.values()),
+        "tiers": {
+            name: {
+                "passed": report.passed, "cases": len(report.results), "seconds": round(report.seconds, 3),
+                "median_seconds": median_seconds(report),
+                "aggregates": [a.to_dict() for a in report.aggregates],
+                "failed_cases": [r.case.id for r in report.results if r.failures(report.thresholds)],
+                "baseline": _baseline_dict(naive),
+                "ablation": {p: [a.to_dict() for a in aggs] for p, aggs in ablation(report).items()},
+            }
+            for name, (report, naive) in results.items()
+        },
+    }
+    json_path, md_path = out_dir / "report.json", out_dir / "report.md"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    table = [_TIER_HEAD, *_tier_rows(results)]
+    md = ["# Eval tiers: " + ("PASSED" if data["passed"] else "FAILED"), "",
+          "Each cell: the assistant, and in brackets naive top-k RAG on the same model and questions.", "",
+          "| " + " | ".join(table[0]) + " |", "|" + "---|" * len(table[0])]
+    md += ["| " + " | ".join(r) + " |" for r in table[1:]]
+    for name, (report, _) in results.items():
+        rows = ablation_table(report)
+        if rows:
+            md += ["", f"## Ablation: {name}", "", "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+            md += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    md += ["", "Per-tier reports: " + ", ".join(f"[{n}]({n}/report.md)" for n in results), ""]
+    md_path.write_text("\n".join(md), encoding="utf-8")
     return json_path, md_path

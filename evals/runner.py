@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.answer import Answer
-from evals.cases import DEFAULT_CASES, Case, CaseError, evidence_problems, load_cases
-from evals.gate import DEFAULT_THRESHOLDS, Aggregate, ThresholdError, Thresholds, aggregate, load_thresholds
+from evals.cases import Case, CaseError, evidence_problems, load_cases
+from evals.gate import Aggregate, ThresholdError, Thresholds, aggregate, load_thresholds
 from evals.scorers import (
     Score,
     Span,
+    answer_accuracy,
     citation_support,
     citation_validity,
     conflict_coverage,
@@ -30,7 +31,10 @@ from evals.scorers import (
     retrieval_hit_at_k,
 )
 
-__all__ = ["Bot", "CaseResult", "Report", "score_answer", "evaluate_case", "article_texts", "run", "main"]
+__all__ = [
+    "Bot", "CaseResult", "Report", "Plan", "score_answer", "evaluate_case", "article_texts", "run", "plan", "main",
+    "ablation",
+]
 
 
 class Bot(Protocol):
@@ -54,6 +58,8 @@ class CaseResult:
     seconds: float
     hits: tuple[Span, ...] = ()
     error: str | None = None
+    # The same draft re-grounded with one grounding pass switched off: what each pass earns on this case.
+    ablations: Mapping[str, tuple[Score, ...]] = field(default_factory=dict)
 
     def failures(self, thresholds: Thresholds) -> list[Score]:
         """Applicable scores that miss their metric's threshold (an error counts as one)."""
@@ -121,6 +127,7 @@ def score_answer(
     """Every scorer on one answer. Pure: the article texts and retrieval hits are passed in."""
     evidence = case.evidence_spans(articles.get(case.article_id, ""))
     return (
+        answer_accuracy(answer, case.required, case.refusal),
         fact_recall(answer.text, case.required),
         forbidden_absent(answer.text, case.forbidden),
         citation_validity(answer, articles),
@@ -140,6 +147,8 @@ def retrieval_query(case: Case) -> str:
 def evaluate_case(bot: Bot, case: Case, articles: Mapping[str, str], k: int) -> CaseResult:
     """Ask one case (with its history), retrieve its top-k hits and score the answer."""
     started = time.perf_counter()
+    if hasattr(bot, "last"):
+        bot.last = None
     try:
         answer = bot.ask(case.question, list(case.history))
     except Exception as exc:  # one broken case must not hide the others' results
@@ -153,7 +162,34 @@ def evaluate_case(bot: Bot, case: Case, articles: Mapping[str, str], k: int) -> 
         c.article_id for conflict in answer.conflicts for c in conflict.citations
     }
     texts = {**article_texts(bot.corpus, cited - set(articles)), **articles}
-    return CaseResult(case, answer, score_answer(case, answer, texts, hits, k), seconds, hits)
+    scores = score_answer(case, answer, texts, hits, k)
+    return CaseResult(case, answer, scores, seconds, hits, ablations=_ablations(bot, case, texts, hits, k))
+
+
+def _ablations(bot: Bot, case: Case, texts: Mapping[str, str], hits: Sequence[Span], k: int) -> dict[str, Any]:
+    """Scores of the case's draft re-grounded without each pass (pure: no model call)."""
+    last = getattr(bot, "last", None)
+    if last is None or not hasattr(bot, "grounded"):
+        return {}
+    from assistant.grounding import PASSES
+
+    base = frozenset(getattr(bot, "without", frozenset()))
+    out = {}
+    for name, _ in PASSES:
+        if name not in base:
+            alt = bot.grounded(*last, base | {name})
+            out[name] = score_answer(case, alt, texts, hits, k)
+    return out
+
+
+def ablation(report: Report) -> dict[str, list[Aggregate]]:
+    """Per grounding pass, the aggregates with that pass switched off (same drafts, re-grounded)."""
+    names = list(dict.fromkeys(name for r in report.results for name in r.ablations))
+    return {
+        name: aggregate((s for r in report.results for s in r.ablations.get(name, r.scores) if s.name != "error"),
+                        report.thresholds)
+        for name in names
+    }
 
 
 def article_texts(corpus: Any, ids: Iterable[str]) -> dict[str, str]:
@@ -190,60 +226,151 @@ def run(
 
 
 def _parser() -> argparse.ArgumentParser:
+    from evals.suites import CI_SUITES, SUITES
+
     parser = argparse.ArgumentParser(
         prog="assistant eval",
-        description="Answer the eval cases with the configured model and gate on the thresholds.",
+        description="Answer the eval tiers with the configured model, beside the naive baseline, and gate on "
+        "each tier's thresholds.",
     )
-    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES,
-                        help="case file (default: evals/cases.yaml)")
-    parser.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS,
-                        help="thresholds file (default: evals/thresholds.yaml)")
+    parser.add_argument("--suite", action="extend", nargs="+", choices=list(SUITES), metavar="NAME",
+                        help=f"tiers to run: {', '.join(SUITES)} (default: {' '.join(CI_SUITES)})")
+    parser.add_argument("--full", action="store_true",
+                        help="every question of a sampled tier (squad2: all 986) instead of the CI sample")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="skip the naive top-k RAG baseline on the same questions")
+    parser.add_argument("--without", action="extend", nargs="+", default=[], metavar="PASS",
+                        help="switch grounding passes off: support, counting, asked, premise, conflicts")
+    parser.add_argument("--cases", type=Path, help="case file for a single suite (default: the suite's own)")
+    parser.add_argument("--thresholds", type=Path, help="thresholds file for a single suite")
     parser.add_argument("--out", type=Path, default=Path("artifacts/eval"),
-                        help="where report.json and report.md go (default: artifacts/eval)")
-    parser.add_argument("--limit", type=int, metavar="N", help="only the first N cases")
+                        help="where report.json and report.md go, one folder per tier (default: artifacts/eval)")
+    parser.add_argument("--limit", type=int, metavar="N", help="only the first N cases of each tier")
     parser.add_argument("--only", nargs="+", action="extend", metavar="ID", help="only these case ids")
     return parser
 
 
 def select(cases: Sequence[Case], only: Sequence[str] | None, limit: int | None) -> list[Case]:
     """The cases named by ``--only`` (all when None), then the first ``limit``."""
-    chosen = list(cases)
-    if only:
-        unknown = sorted(set(only) - {c.id for c in cases})
-        if unknown:
-            raise CaseError(f"no case with id {', '.join(unknown)}; see the ids in the case file")
-        chosen = [c for c in cases if c.id in set(only)]
+    chosen = [c for c in cases if c.id in set(only)] if only else list(cases)
     return chosen[:limit] if limit is not None else chosen
 
 
-def main(argv: Sequence[str] | None = None, settings: Any = None) -> int:
-    """Entry point of ``python -m evals`` and ``assistant eval``; ``settings`` defaults to the environment."""
+@dataclass(frozen=True)
+class Plan:
+    """One tier to run: the suite, its chosen cases and thresholds."""
+
+    suite: Any
+    cases: tuple[Case, ...]
+    thresholds: Thresholds
+
+
+def plan(args: argparse.Namespace) -> list[Plan]:
+    """The tiers and cases the arguments ask for; CaseError/ThresholdError name what is wrong."""
+    from evals.suites import CI_SUITES, get_suite
+
+    names = list(dict.fromkeys(args.suite or CI_SUITES))
+    if (args.cases or args.thresholds) and len(names) != 1:
+        raise CaseError("--cases and --thresholds apply to one tier: name it with --suite")
+    plans, known = [], set()
+    for name in names:
+        suite = get_suite(name)
+        cases = load_cases(args.cases) if args.cases else suite.cases(args.full)
+        known |= {c.id for c in cases}
+        chosen = select(cases, args.only, args.limit)
+        if chosen:
+            plans.append(Plan(suite, tuple(chosen), load_thresholds(args.thresholds or suite.thresholds)))
+    unknown = sorted(set(args.only or ()) - known)
+    if unknown:
+        raise CaseError(f"no case with id {', '.join(unknown)}; see the ids in the case files")
+    return plans
+
+
+Build = Callable[[Any, Any], Bot]
+
+
+def build_assistant(shared: dict[str, Any]) -> Build:
+    """Builds each tier's assistant over its own data dir (``<data dir>/evals/<tier>``), indexing exactly
+    the tier's articles, with one model loaded once and shared between tiers."""
+
+    def build(suite: Any, settings: Any) -> Bot:
+        from assistant import Assistant
+        from assistant.corpus import Corpus
+        from assistant.settings import Settings
+        from index.articles import slugify
+
+        base = settings or Settings.from_env()
+        tier = base.with_(data_dir=base.data_dir / "evals" / suite.name)
+        corpus = Corpus(tier)
+        paths = suite.articles()
+        corpus.index_paths([str(p) for p in paths])
+        for stale in set(corpus.catalog.ids()) - {slugify(p.stem) for p in paths}:
+            corpus.indexer.remove(stale)
+        bot = Assistant.from_settings(tier, llm=shared.get("llm"))
+        shared["llm"] = bot.llm
+        return bot
+
+    return build
+
+
+def evaluate_plan(
+    item: Plan, bot: Bot, baseline: bool, out: Path, print_: Callable[[str], None] = print
+) -> tuple[Report, Report | None]:
+    """Run one tier with the assistant and, when asked, the naive baseline; write the tier's reports."""
     from evals.report import header, row, summary, write
+
+    if hasattr(bot, "warm"):
+        bot.warm()  # the first case is then timed like the rest: a user's chat is warm too
+    problems = evidence_problems(item.cases, article_texts(bot.corpus, {c.article_id for c in item.cases}))
+    if problems:
+        raise CaseError("; ".join(problems))
+    print_(f"\n== {item.suite.name}: {item.suite.description} ({len(item.cases)} cases)")
+    print_(header(item.thresholds))
+    report = run(bot, item.cases, item.thresholds, on_result=lambda r: print_(row(r, item.thresholds)))
+    print_(summary(report))
+    naive = None
+    if baseline and hasattr(bot, "llm"):
+        from evals.baseline import NaiveRAG
+
+        print_(f"-- {item.suite.name}: naive top-k RAG on the same {len(item.cases)} questions")
+        naive = run(NaiveRAG(bot), item.cases, item.thresholds)
+    write(report, out / item.suite.name, naive)
+    return report, naive
+
+
+def main(argv: Sequence[str] | None = None, settings: Any = None, build: Build | None = None) -> int:
+    """Entry point of ``python -m evals`` and ``assistant eval``; ``settings`` defaults to the environment,
+    ``build(suite, settings)`` makes each tier's assistant (tests pass fakes)."""
+    from evals.report import tiers, write_tiers
 
     args = _parser().parse_args(argv)
     try:
-        cases = select(load_cases(args.cases), args.only, args.limit)
-        thresholds = load_thresholds(args.thresholds)
+        plans = plan(args)
     except (CaseError, ThresholdError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
 
-    from assistant import Assistant, AssistantError
+    from assistant import AssistantError
+    from assistant.grounding import check_passes
     from index.errors import IndexingError
 
     try:
-        bot = Assistant.from_settings(settings)
-        if hasattr(bot, "warm"):
-            bot.warm()  # the first case is then timed like the rest: a user's chat is warm too
-        problems = evidence_problems(cases, article_texts(bot.corpus, {c.article_id for c in cases}))
-        if problems:
-            raise CaseError("; ".join(problems))
-        print(header(thresholds), flush=True)
-        report = run(bot, cases, thresholds, on_result=lambda r: print(row(r, thresholds), flush=True))
+        without = check_passes(args.without)
+    except ValueError as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+    build = build or build_assistant({})
+    results: dict[str, tuple[Report, Report | None]] = {}
+    try:
+        for item in plans:
+            bot = build(item.suite, settings)
+            if without:
+                bot.without = without  # type: ignore[attr-defined]
+            results[item.suite.name] = evaluate_plan(item, bot, args.baseline, args.out, lambda s: print(s, flush=True))
     except (AssistantError, IndexingError, CaseError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
-    print(summary(report))
-    json_path, md_path = write(report, args.out)
+    print(tiers(results))
+    json_path, md_path = write_tiers(results, args.out)
     print(f"wrote {json_path} and {md_path}")
-    return 0 if report.passed else 1
+    return 0 if all(report.passed for report, _ in results.values()) else 1

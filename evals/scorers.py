@@ -24,6 +24,8 @@ __all__ = [
     "locate",
     "sentences",
     "fact_recall",
+    "answer_accuracy",
+    "squad_normalise",
     "forbidden_absent",
     "citation_validity",
     "citation_support",
@@ -169,6 +171,40 @@ def fact_recall(text: str, required: Sequence[Sequence[str]]) -> Score:
         return Score("fact_recall", value, f"all {len(required)} required facts stated")
     listed = "; ".join(" or ".join(repr(a) for a in group) for group in missing)
     return Score("fact_recall", value, f"missing {len(missing)}/{len(required)} facts: {listed}")
+
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+
+
+def squad_normalise(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
+    text = unicodedata.normalize("NFKC", _MARKER.sub(" ", text)).translate(_FOLD).lower()
+    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def _states(text: str, phrase: str) -> bool:
+    """``phrase`` in ``text`` by the eval's own normalisation or, failing that, SQuAD's."""
+    if contains(text, phrase):
+        return True
+    needle = squad_normalise(phrase)
+    return bool(needle) and f" {needle} " in f" {squad_normalise(text)} "
+
+
+def answer_accuracy(answer: Answer, required: Sequence[Sequence[str]], expected_refusal: bool) -> Score:
+    """1 when an answerable question is answered (not abstained) with every required fact group stated.
+
+    Matching accepts the eval's normalisation or SQuAD's (punctuation and articles dropped), so the
+    same scorer reads the bundled, news and SQuAD 2.0 tiers. Refusal cases are scored by ``refusal``.
+    """
+    if expected_refusal or not required:
+        return Score("answer_accuracy", None, "not an answerable question")
+    if answer.abstained:
+        return Score("answer_accuracy", 0.0, "abstained")
+    missing = [" / ".join(g) for g in required if not any(_states(answer.text, alt) for alt in g)]
+    if missing:
+        return Score("answer_accuracy", 0.0, f"not stated: {'; '.join(missing)[:120]}")
+    return Score("answer_accuracy", 1.0, "answered with every required fact")
 
 
 def forbidden_absent(text: str, forbidden: Sequence[str]) -> Score:

@@ -10,42 +10,19 @@ from dataclasses import asdict
 from pathlib import Path
 
 from index.store import ChunkRecord
+from index.text import STOPWORDS, stem
 
 __all__ = ["LexicalIndex", "tokenize"]
 
 # Bump when tokenize changes: an index built with other tokens is then rebuilt by the next run.
-FORMAT = 2
+FORMAT = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STOPWORDS = frozenset(
-    "a an and are as at be by did do does for from had has have he her his how in is it its of on or "
-    "she that the their them they this to was were what when where which who whom why will with would "
-    "about after before into than then there these those you your i we our us".split()
-)
-
-
-def stem(word: str) -> str:
-    """A light English stemmer: "cancelled"/"cancel", "declared"/"declare", "bombings"/"bomb" meet."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
-        word = word[:-1]  # "cancell" -> "cancel", and "kill" -> "kil" alike
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
 
 
 def tokenize(text: str) -> list[str]:
     """Lowercase stemmed words without stopwords, so "blasts" meets "blast" and "cancelled" "cancel"."""
-    return [stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+    return [stem(word) for word in _WORD.findall(text.lower()) if word not in STOPWORDS]
 
 
 class LexicalIndex:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from index.text import stem
+
 __all__ = ["MEASURES", "measure_of", "measures_in", "asked_measures", "counted_words", "gives_count", "expand_query"]
 
 MEASURES: dict[str, frozenset[str]] = {
@@ -69,11 +71,11 @@ def counted_words(question: str) -> tuple[str, ...]:
 
 def gives_count(words: tuple[str, ...], text: str) -> bool:
     """Whether the text gives a figure for the counted thing: a number at most three words before one of
-    its words, matched on their first five letters ("two explosions", "twin blasts" for "blasts")."""
+    its words, matched on their stems ("two explosions", "twin blasts" for "blasts")."""
     tokens = re.findall(r"[\w'-]+", text.lower())
-    wanted = {w[:5] for w in words}
+    wanted = {stem(w) for w in words}
     for i, token in enumerate(tokens):
-        if token[:5] in wanted and any(_COUNTS.fullmatch(t) for t in tokens[max(0, i - 3) : i]):
+        if stem(token) in wanted and any(_COUNTS.fullmatch(t) for t in tokens[max(0, i - 3) : i]):
             return True
     return False
 

@@ -139,7 +139,8 @@ def reason(report: Report, case_id: str, metric: str) -> str:
 
 def test_case_file_is_well_formed_and_broad() -> None:
     assert len(CASES) >= 44
-    by_category = {c: [case for case in CASES if case.category == c] for c in CATEGORIES}
+    news = load_cases("evals/news/cases.yaml")
+    by_category = {c: [case for case in (*CASES, *news) if case.category == c] for c in CATEGORIES}
     assert all(by_category.values()), {c: len(v) for c, v in by_category.items()}
     assert any(c.conflict for c in CASES) and any(c.history for c in CASES)
     assert len(by_category["unanswerable"]) >= 5 and len(by_category["injection"]) >= 3
@@ -279,7 +280,7 @@ def test_an_assistant_that_answers_france_to_everything_fails() -> None:
     assert reason(report, "unanswerable-world-cup", "forbidden_absent") == "forbidden text present: 'france'"
     assert "states ['France'] without a citation" in reason(report, "fact-date", "citation_support")
     text = summary(report)
-    assert "FAILED: fact_recall 0.00 (needs ≥ 0.9)" in text
+    assert "FAILED: answer_accuracy 0.00 (needs ≥ 0.8); fact_recall 0.00 (needs ≥ 0.9)" in text
     md = markdown(report)
     assert "### conflict-death-toll (conflict)" in md and "“twin blasts that killed 103 people”" in md
 
@@ -336,41 +337,53 @@ def test_a_case_that_raises_is_recorded_and_fails_the_run() -> None:
 # -- the command ----------------------------------------------------------------------------------------
 
 
-Install = Callable[[Callable[[Case], Answer]], None]
 
 
-@pytest.fixture
-def fake_assistant(monkeypatch: pytest.MonkeyPatch) -> Install:
-    """Makes ``Assistant.from_settings`` return a scripted bot, so ``main`` runs without a model."""
-    from assistant import Assistant
-
-    def install(reply: Callable[[Case], Answer]) -> None:
-        bot = ScriptedBot(reply, EvidenceRetriever(ARTICLE, CASES))
-        monkeypatch.setattr(Assistant, "from_settings", classmethod(lambda cls, settings=None: bot))
-
-    return install
+def scripted(reply: Callable[[Case], Answer]) -> Callable[[Any, Any], ScriptedBot]:
+    """A ``build`` for ``main`` that answers every tier with a scripted bot over the bundled article."""
+    return lambda suite, settings: ScriptedBot(reply, EvidenceRetriever(ARTICLE, CASES))
 
 
 def test_main_fails_a_broken_assistant_and_writes_both_reports(
-    fake_assistant: Install, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake_assistant(france)
-    assert main(["--out", str(tmp_path), "--only", "conflict-death-toll", "unanswerable-city"]) == 1
+    argv = ["--suite", "bundled", "--out", str(tmp_path), "--only", "conflict-death-toll", "unanswerable-city"]
+    assert main(argv, build=scripted(france)) == 1
     out = capsys.readouterr().out
     assert "conflict-death-toll" in out and "FAIL" in out and "✗ fact_recall: missing 2/2 facts" in out
-    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "bundled" / "report.json").read_text(encoding="utf-8"))
     assert data["passed"] is False and data["cases"] == 2 and data["assistant"]["llm"] == "fake"
     assert data["results"][0]["answer"]["text"] == "France." and data["slowest"]
-    assert "# Eval report: FAILED" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "# Eval report: FAILED" in (tmp_path / "bundled" / "report.md").read_text(encoding="utf-8")
+    tiers = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert tiers["passed"] is False and tiers["tiers"]["bundled"]["cases"] == 2
+    assert "| bundled | 2 | FAILED |" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
-def test_main_passes_a_good_assistant(
-    fake_assistant: Install, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake_assistant(oracle)
-    assert main(["--out", str(tmp_path), "--limit", "5"]) == 0
-    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["cases"] == 5
+def test_main_passes_a_good_assistant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--suite", "bundled", "--out", str(tmp_path), "--limit", "5"], build=scripted(oracle)) == 0
+    assert json.loads((tmp_path / "bundled" / "report.json").read_text(encoding="utf-8"))["cases"] == 5
     assert "PASSED" in capsys.readouterr().out
+
+
+class FranceEverywhere(ScriptedBot):
+    """Answers "France." to any question of any tier, over that tier's own articles."""
+
+    def __init__(self, suite: Any) -> None:
+        articles = [load_article(p) for p in suite.articles()]
+        super().__init__(france, WordRetriever(articles[0]))
+        self.corpus.catalog = FakeCatalog(articles)
+
+    def ask(self, question: str, history: Sequence[Any] = ()) -> Answer:
+        return Answer("France.", abstained=False)
+
+
+def test_main_runs_every_ci_tier_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bot that answers France to everything fails every tier; each tier is run and reported."""
+    assert main(["--out", str(tmp_path), "--limit", "2"], build=lambda suite, _: FranceEverywhere(suite)) == 1
+    tiers = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["tiers"]
+    assert set(tiers) == {"bundled", "news", "squad2"}
+    assert all(t["cases"] == 2 for t in tiers.values())
 
 
 def test_main_rejects_unknown_case_ids(capsys: pytest.CaptureFixture[str]) -> None:
@@ -378,7 +391,64 @@ def test_main_rejects_unknown_case_ids(capsys: pytest.CaptureFixture[str]) -> No
     assert "no case with id no-such-case" in capsys.readouterr().err
 
 
+def test_main_rejects_a_case_file_without_its_tier(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--cases", "evals/cases.yaml"]) == 2
+    assert "--suite" in capsys.readouterr().err
+
+
 def test_thresholds_object_is_frozen() -> None:
     with pytest.raises(AttributeError):
         THRESHOLDS.retrieval_k = 1  # type: ignore[misc]
     assert isinstance(THRESHOLDS, Thresholds)
+
+
+# -- the other tiers ---------------------------------------------------------------------------------------
+
+
+def test_news_tier_cases_quote_their_own_articles_and_cover_every_kind() -> None:
+    from evals.suites import get_suite
+
+    suite = get_suite("news")
+    articles = {a.id: a.text for a in map(load_article, suite.articles())}
+    cases = suite.cases(False)
+    assert len(articles) == 3 and len(cases) >= 40
+    assert not evidence_problems(cases, articles)
+    kinds = {c.category for c in cases}
+    assert {"fact", "number", "unanswerable", "false_premise", "benign", "conflict", "follow_up"} <= kinds
+    for case in cases:  # what a refusal case forbids is not in its article either
+        assert not any(contains(articles[case.article_id], f) for f in case.forbidden if case.refusal)
+
+
+def test_squad_tier_reads_every_question_and_samples_a_fixed_balanced_set() -> None:
+    from evals.squad import load_squad, sample
+    from evals.suites import SQUAD_SAMPLE_PER_ARTICLE, get_suite
+
+    suite = get_suite("squad2")
+    cases = load_squad()
+    assert len(cases) == 986 and sum(c.refusal for c in cases) == 581
+    articles = {a.id: a.text for a in map(load_article, suite.articles())}
+    assert not evidence_problems(cases, articles)
+    for case in cases:
+        if not case.refusal:  # the evidence is the sentence of the question's paragraph holding a gold answer
+            assert any(gold in quote for quote in case.evidence[0] for gold in case.required[0])
+    ci = suite.cases(False)
+    assert ci == sample(cases, SQUAD_SAMPLE_PER_ARTICLE) == suite.cases(False)
+    assert len(ci) == 6 * 2 * SQUAD_SAMPLE_PER_ARTICLE and sum(c.refusal for c in ci) == len(ci) // 2
+    assert len(suite.cases(True)) == 986
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold", "expected"),
+    [
+        ("The Rankine cycle [1].", ["Rankine", "Rankine cycle"], 1.0),
+        ("It was the Seven Years' War.", ["Seven Years War"], 1.0),  # SQuAD normalisation: punctuation
+        ("In 1754 [2].", ["1754"], 1.0),
+        ("In 1755 [2].", ["1754"], 0.0),
+    ],
+)
+def test_answer_accuracy_uses_squad_normalisation(answer: str, gold: list[str], expected: float) -> None:
+    from evals.scorers import answer_accuracy
+
+    assert answer_accuracy(Answer(answer, False), [gold], False).value == expected
+    assert answer_accuracy(Answer(REFUSAL, True), [gold], False).value == 0.0
+    assert answer_accuracy(Answer(REFUSAL, True), [], True).value is None

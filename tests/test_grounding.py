@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -210,3 +211,43 @@ def test_a_sentence_stating_a_distinctive_term_cites_a_sentence_holding_it() -> 
     assert [("Dana Whitfield" in c.quote, "weather office" in c.quote) for c in answer.citations] == [
         (True, False), (False, True)
     ]
+
+
+# -- passes ---------------------------------------------------------------------------------------------
+
+
+def test_every_pass_can_be_switched_off_and_each_changes_something_it_owns() -> None:
+    from assistant.grounding import PASSES, check_passes
+
+    assert [name for name, _ in PASSES] == ["support", "counting", "asked", "premise", "conflicts"]
+    assert check_passes(["asked"]) == {"asked"}
+    with pytest.raises(ValueError, match="no grounding pass nope; passes: support"):
+        check_passes(["nope"])
+    # support: an invented name is dropped with it on, shown with it off
+    draft = f"The dam was built by Acme Corporation [{n('completed in 1998')}]."
+    assert ground("Who built the dam?", draft, SOURCES, ARTICLES, REFUSAL, ALL).abstained
+    unchecked = ground("Who built the dam?", draft, SOURCES, ARTICLES, REFUSAL, ALL, without={"support"})
+    assert not unchecked.abstained and "Acme" in unchecked.text
+    # conflicts: the second death figure is added only with the pass on
+    toll = f"At least 9 people died [{n('at least 9')}]."
+    on = ground("How many people died?", toll, SOURCES, ARTICLES, REFUSAL, ALL)
+    off = ground("How many people died?", toll, SOURCES, ARTICLES, REFUSAL, ALL, without={"conflicts"})
+    assert on.conflicts and "12" in on.text
+    assert not off.conflicts and "12" not in off.text
+
+
+def test_the_eval_re_grounds_each_draft_without_each_pass(data_dir: Any) -> None:
+    from evals.cases import load_cases
+    from evals.runner import article_texts, evaluate_case
+    from tests.fakes_web import scripted_assistant
+
+    bot, llm = scripted_assistant(data_dir)
+    (case,) = [c for c in load_cases() if c.id == "conflict-death-toll"]
+    sources = bot._prepare({"question": case.question, "history": []}).sources
+    (fatalities,) = [s.number for s in sources if "at least 84 fatalities" in s.text]
+    llm.replies = [f"At least 84 fatalities were reported [{fatalities}]."]
+    result = evaluate_case(bot, case, article_texts(bot.corpus, {case.article_id}), 5)
+    assert set(result.ablations) == {"support", "counting", "asked", "premise", "conflicts"}
+    with_all = {s.name: s.value for s in result.scores}
+    without_conflicts = {s.name: s.value for s in result.ablations["conflicts"]}
+    assert with_all["conflict_coverage"] == 1.0 and without_conflicts["conflict_coverage"] < 1.0

@@ -15,9 +15,9 @@ def cited(fragment: str) -> list[str]:
 
 def test_a_term_in_one_or_two_sentences_is_distinctive() -> None:
     assert RARE == 2
-    assert "weath" in distinctive("What did the weather office say?", SENTENCES)
+    assert "weather" in distinctive("What did the weather office say?", SENTENCES)
     assert len(cited("residents")) == 2
-    assert "residen" in distinctive("What did the residents do?", SENTENCES)
+    assert "resid" in distinctive("What did the residents do?", SENTENCES)
 
 
 def test_topic_words_and_absent_words_are_not() -> None:
@@ -31,7 +31,7 @@ def test_general_verbs_are_not_distinctive() -> None:
 
 
 def test_a_question_counting_a_measure_has_the_measure_words() -> None:
-    assert "died" in distinctive("What was the death toll?", SENTENCES)
+    assert "die" in distinctive("What was the death toll?", SENTENCES)
 
 
 def test_an_answer_from_a_sentence_with_a_distinctive_term_is_anchored() -> None:

@@ -22,7 +22,7 @@ def test_numbers(text: str, expected: set[str]) -> None:
 
 
 def test_names_skip_sentence_openers_and_match_possessives() -> None:
-    assert names("The mayor met Dana Whitfield in Riverton.") == {"dana", "whitf", "river"}
+    assert names("The mayor met Dana Whitfield in Riverton.") == {"dana", "whitfield", "riverton"}
     assert names("Israel's military") == names("Israel")
 
 
@@ -34,7 +34,8 @@ def test_names_skip_sentence_openers_and_match_possessives() -> None:
         ("Acme built the dam.", "The council built the dam.", False),
         ("Whitfield's order", "Dana Whitfield declared", True),
         ("It lasted 23 years.", "built in 1998; the flood came in 2021", True),  # difference of years
-        ("49 were hurt or killed.", "9 died and 40 were injured", True),  # sum
+        ("49 were hurt or killed in all.", "9 died and 40 were injured", True),  # a sum the claim says it made
+        ("49 were hurt or killed.", "9 died and 40 were injured", False),  # a sum it does not say it made
         ("It lasted 24 years.", "built in 1998; the flood came in 2021", False),
         ("5 died.", "1,000 people and 12 cars", False),
     ],

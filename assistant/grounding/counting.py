@@ -1,0 +1,68 @@
+"""Pass ``counting``: a question counting something is answered only by sentences giving a figure for it.
+
+"How many were arrested?" is not answered by how many died; "how many explosions?" needs a figure for
+explosions. When no sentence of the answer gives one, the sources that do are quoted; with none, the
+answer becomes a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.conflicts import asked_measures, quantities, quantities_in, stated_measures
+from assistant.grounding.state import Grounding, Segment, Sentence, cite
+from assistant.sources import Source
+from assistant.textfacts import numbers
+from index.measures import counted_words, gives_count
+
+__all__ = ["counting"]
+
+
+def _counting_things(
+    things: tuple[str, ...], sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
+) -> list[Sentence]:
+    """For "how many explosions?", only sentences giving a figure for explosions; with none left, the
+    sentences of the sources that give one are quoted, and with none of those the answer is a refusal."""
+    kept = [s for s in sentences if gives_count(things, " ".join(seg.text for seg in s))]
+    if kept or not sentences:
+        return kept
+    notes.append(f"dropped: gives no figure for {' '.join(things)}")
+    quoted = [s for s in sources if gives_count(things, s.text)]
+    for source in quoted:
+        notes.append(f"quoted the figure the draft left out: {source.text[:80]!r}")
+    return [[Segment(s.text.rstrip("."), (cite(s),))] for s in quoted]
+
+def _counting_what_was_asked(
+    question: str, sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
+) -> list[Sentence]:
+    """For "how many were arrested?", only sentences giving a figure for that measure: a quote about
+    how many died does not answer it. When none is left, the figures the sources give for it are quoted
+    (an extractive answer); with none, the answer is a refusal. Other questions keep every sentence."""
+    asked = asked_measures(question)
+    if not asked:
+        things = counted_words(question)
+        return _counting_things(things, sentences, sources, notes) if things else sentences
+    kept = []
+    for sentence in sentences:
+        text = " ".join(seg.text for seg in sentence)
+        said = numbers(text)
+        cited = [c.quote for seg in sentence for c in seg.citations]
+        figures = {q.measure for quote in cited for q in quantities_in(quote) if q.value in said}
+        if stated_measures(text) & asked or figures & asked:
+            kept.append(sentence)
+        else:
+            notes.append(f"dropped: gives no figure for {', '.join(sorted(asked))}: {text[:80]!r}")
+    if not kept and sentences:
+        firsts: dict[tuple[str, str], Source] = {}
+        for source in sources:
+            for q in quantities(source):
+                if q.measure in asked:
+                    firsts.setdefault((q.measure, q.value), source)
+        for source in dict.fromkeys(firsts.values()):
+            notes.append(f"quoted the figure the draft left out: {source.text[:80]!r}")
+            kept.append([Segment(source.text.rstrip("."), (cite(source),))])
+    return kept
+
+
+def counting(state: Grounding) -> None:
+    state.sentences = _counting_what_was_asked(state.question, state.sentences, state.sources, state.notes)

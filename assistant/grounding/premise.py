@@ -1,0 +1,36 @@
+"""Pass ``premise``: a why-question whose clause no source states ("Why did the single explosion …?") gets
+no answer repeating the unstated words, and the sentence closest to the clause is quoted instead."""
+
+from __future__ import annotations
+
+from assistant.grounding.state import Grounding, Segment, Sentence, cite
+from assistant.premise import Premise, check_premise
+
+__all__ = ["premise"]
+
+
+def _correct_premise(
+    premise: Premise, sentences: list[Sentence], notes: list[str]
+) -> list[Sentence]:
+    """Drop sentences repeating words of the unstated premise that no source holds ("the single
+    explosion"), then quote the sentence closest to the premise unless the answer cites one as close."""
+    kept = []
+    for sentence in sentences:
+        text = " ".join(seg.text for seg in sentence)
+        if premise.repeated_in(text):
+            notes.append(f"dropped: repeats the question's unstated premise: {text[:80]!r}")
+        else:
+            kept.append(sentence)
+    cited = {(c.article_id, c.start) for s in kept for seg in s for c in seg.citations}
+    source = premise.closest
+    if source is not None and not cited & premise.nearest:
+        notes.append(f"no source states {premise.clause!r}: quoted the closest sentence")
+        lead = "The article does not state the question's premise; it says: "
+        kept.append([Segment(f"{lead}“{source.text.rstrip('.')}”", (cite(source),))])
+    return kept
+
+
+def premise(state: Grounding) -> None:
+    found = check_premise(state.question, state.sources, state.retrieved)
+    if found is not None:
+        state.sentences = _correct_premise(found, state.sentences, state.notes)

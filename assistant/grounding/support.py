@@ -1,0 +1,153 @@
+"""Pass ``support``: each claim of the draft is kept only where its cited sentences support it; otherwise
+it is re-cited to sentences that do, cut to its supported clauses, or dropped.
+
+Supported means: its numbers and names are in the cited sentences, so are most of its content words, it
+states a cause only where they state one, and it claims no agreement where they state a disagreement.
+With the pass switched off, claims keep whatever sentences they cite (the ablation baseline).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+
+from assistant.conflicts import disagreement_clauses
+from assistant.draft import Claim, is_refusal, parse_draft
+from assistant.grounding.state import Grounding, Segment, Sentence, cite
+from assistant.sources import Source
+from assistant.textfacts import content_words, facts, overlap, supported
+
+__all__ = ["support", "accept", "is_supported", "MAX_CLAIMS"]
+
+_CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
+
+_AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|concur\w*|both (?:say|said|state[sd]?|report(?:s|ed)?))\b", re.I)
+
+_ABOUT_SOURCES = re.compile(r"\b(article|text|sources?|context|passages?|information|details)\b", re.IGNORECASE)
+
+_NEGATION = re.compile(r"\b(not|no|never|nor|yet to|declined|refused)\b|n't\b", re.IGNORECASE)
+
+_CAUSAL = re.compile(
+    r"\b(because|due to|owing to|as a result|result(?:s|ed|ing)? in|therefore|thus|hence|so that|in order to|"
+    r"in (?:retaliation|response|revenge)|caus(?:e|es|ed|ing)|le(?:d|ads|ading) to|prompt(?:s|ed|ing)?|"
+    r"to avenge|reason)\b",
+    re.IGNORECASE,
+)
+
+_META = content_words("provide provides provided information mention mentions mentioned details article text")
+
+MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
+
+def is_supported(text: str, cited: Sequence[Source]) -> bool:
+    """Its facts (numbers, names) are in the cited sentences, so are most of its words, it states a cause
+    only where they state one, and it does not claim agreement where they state disagreement."""
+    evidence = " ".join(s.text for s in cited)
+    ok, _ = supported(text, evidence)
+    if not ok:
+        return False
+    words = content_words(text) - _META
+    if not words:  # "40." says a figure; "Yes." and "Sources 2 and 3 provide this information." say nothing
+        return bool(facts(text))
+    if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
+        return False
+    if _CAUSAL.search(text) and not _CAUSAL.search(evidence):
+        return False
+    return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
+
+def repair(text: str, cited: list[Source], sources: Sequence[Source], notes: list[str]) -> Sentence | None:
+    """A supported version of an unsupported claim, or None when nothing of it is supported."""
+    candidates = [s for s in sources if is_supported(text, [s]) and overlap(text, s.text)]
+    if candidates:
+        best = max(candidates, key=lambda s: (len(overlap(text, s.text)), -s.number))
+        notes.append(f"re-cited: {text!r}")
+        return [Segment(text, (cite(best),))]
+    # A sentence joining facts from two sources (a name from one, a statement from another); a cause
+    # linking what two sentences say separately is the model's inference, not a fact of either.
+    near = (
+        []
+        if _CAUSAL.search(text)
+        else sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
+    )
+    pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if is_supported(text, list(p))]
+    if pairs:
+        notes.append(f"re-cited to two sources: {text!r}")
+        return [Segment(text, tuple(cite(s) for s in pairs[0]))]
+    if cited:
+        clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
+        kept = [c for c in clauses if is_supported(c, cited)]
+        if kept and len(kept) < len(clauses):
+            notes.append(f"cut to its supported part: {text!r}")
+            return [Segment("; ".join(kept), tuple(cite(s) for s in cited))]
+    notes.append(f"dropped unsupported: {text!r}")
+    return None
+
+def reports_negation(claim: Claim, by_number: Mapping[int, Source]) -> bool:
+    """A claim worded like a refusal that cites sentences stating a negation, and is not about the article:
+    a fact about what someone did not do or say, to be checked like any other claim."""
+    cited = " ".join(by_number[n].text for n in claim.sources if n in by_number)
+    return bool(cited) and not _ABOUT_SOURCES.search(claim.text) and bool(_NEGATION.search(cited))
+
+MAX_CLAIMS = 8
+
+MAX_CLAIM_CHARS = 600
+
+def _looping(text: str) -> bool:
+    """A sentence that is mostly one phrase over and over: output of a model stuck in a loop."""
+    words = text.lower().split()
+    return len(words) >= 12 and len(set(words)) < 0.3 * len(words)
+
+def bounded(claims: list[Claim], notes: list[str]) -> list[Claim]:
+    """At most MAX_CLAIMS distinct claims of sane length: malformed output stays within bounds."""
+    out: list[Claim] = []
+    seen: set[str] = set()
+    for claim in claims:
+        if len(claim.text) > MAX_CLAIM_CHARS or _looping(claim.text):
+            notes.append(f"dropped runaway output: {claim.text[:80]!r}…")
+            continue
+        if claim.text and claim.text in seen:
+            continue
+        seen.add(claim.text)
+        out.append(claim)
+    if len(out) > MAX_CLAIMS:
+        notes.append(f"kept the first {MAX_CLAIMS} of {len(out)} sentences")
+    return out[:MAX_CLAIMS]
+
+
+def _claims(state: Grounding) -> list[tuple[Claim, list[Source]]]:
+    """The draft's claims that are not refusals, with the known sources each cites."""
+    by_number = state.by_number
+    out = []
+    for claim in bounded(parse_draft(state.draft), state.notes):
+        if is_refusal(claim.text) and not reports_negation(claim, by_number):
+            continue
+        unknown = [n for n in claim.sources if n not in by_number]
+        if unknown:
+            state.notes.append(f"ignored unknown source numbers {unknown}")
+        out.append((claim, [by_number[n] for n in claim.sources if n in by_number]))
+    return out
+
+
+def support(state: Grounding) -> None:
+    disagreements = [s for s in state.sources if disagreement_clauses(s) is not None]
+    for claim, cited in _claims(state):
+        contradicting = [s for s in disagreements if len(overlap(claim.text, s.text)) >= 2]
+        if _AGREEMENT.search(claim.text) and contradicting:
+            state.notes.append(f"dropped: claims agreement where a source states disagreement: {claim.text!r}")
+            state.contradicted += contradicting  # the disagreement is the answer: its accounts are added later
+            continue
+        if not claim.text:  # the model gave only markers: quote the sentences it chose
+            state.sentences.extend([Segment(s.text.rstrip("."), (cite(s),))] for s in cited)
+            continue
+        if cited and is_supported(claim.text, cited):
+            state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in cited))])
+        elif repaired := repair(claim.text, cited, state.sources, state.notes):
+            state.sentences.append(repaired)
+
+
+def accept(state: Grounding) -> None:
+    """Without the support pass: every claim with the sentences it cites, unchecked."""
+    for claim, cited in _claims(state):
+        if cited:
+            text = claim.text.rstrip(".") or cited[0].text.rstrip(".")
+            state.sentences.append([Segment(text, tuple(cite(s) for s in cited))])

@@ -1,0 +1,63 @@
+"""Eval tiers ("suites"): each has its own articles, cases, thresholds and data directory.
+
+- ``bundled``: the bundled news report and ``evals/cases.yaml``.
+- ``news``: three reports of invented events in other genres (``evals/news/``).
+- ``squad2``: six SQuAD 2.0 Wikipedia articles (``evals/squad2/``); CI answers a fixed seeded sample,
+  ``--full`` answers all 986 questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from evals.cases import DEFAULT_CASES, Case, CaseError, load_cases
+from evals.gate import DEFAULT_THRESHOLDS
+from evals.squad import load_squad, sample, squad_articles
+from index import default_article_path
+
+__all__ = ["Suite", "SUITES", "CI_SUITES", "SQUAD_SAMPLE_PER_ARTICLE", "get_suite"]
+
+_HERE = Path(__file__).parent
+# Answerable and impossible questions per SQuAD article in the CI sample: 2 + 2 over 6 articles is 24
+# questions, about 7 minutes with the default model on 2 cores (12k-character articles do not fit the
+# cached prompt prefix, so each question is a fresh prompt).
+SQUAD_SAMPLE_PER_ARTICLE = 2
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One tier: the article files to index, a case loader (``full`` for the whole set) and thresholds."""
+
+    name: str
+    description: str
+    articles: Callable[[], list[Path]]
+    cases: Callable[[bool], tuple[Case, ...]]
+    thresholds: Path
+
+
+def _news_articles() -> list[Path]:
+    return sorted((_HERE / "news" / "articles").glob("*.txt"))
+
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite
+    for suite in (
+        Suite("bundled", "the bundled news report", lambda: [default_article_path()],
+              lambda full: load_cases(DEFAULT_CASES), DEFAULT_THRESHOLDS),
+        Suite("news", "three invented reports: a match, a court case, company results", _news_articles,
+              lambda full: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
+        Suite("squad2", "six SQuAD 2.0 Wikipedia articles (CC BY-SA 4.0)", squad_articles,
+              lambda full: load_squad() if full else sample(load_squad(), SQUAD_SAMPLE_PER_ARTICLE),
+              _HERE / "squad2" / "thresholds.yaml"),
+    )
+}
+CI_SUITES = ("bundled", "news", "squad2")
+
+
+def get_suite(name: str) -> Suite:
+    try:
+        return SUITES[name]
+    except KeyError:
+        raise CaseError(f"no eval suite {name!r}; suites: {', '.join(SUITES)}") from None

@@ -1,0 +1,171 @@
+"""The one text layer: words, stems, stop words, numbers and names, for indexing, grounding and evals.
+
+Everything that compares words across texts goes through here, so "bombings" meets "bombing" the same
+way in BM25, in the support check and in the relevance check. Stems are Snowball's English stemmer
+(PyStemmer, C); names are Unicode-aware ("Émile", "Æthelred", "Åsa"); numbers are read from digits
+("2,000", "1.8"), words ("two thousand", "forty-one"), ordinals ("90th", "third") and score-like pairs
+("3-1", kept whole so "2-1" does not support "3-1").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+__all__ = [
+    "WORD", "MARKER", "STOPWORDS", "fold", "words", "stem", "stems", "content_words", "numbers", "names",
+    "same_name", "related_stems",
+]
+
+# A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+STOPWORDS = frozenset(
+    """a about above according after again against all also although amid an and any are as at be because
+    been before being both but by can could did do does doing during each either even first for from further
+    had has have having he her here hers him his how however i if in instead into is it its itself just later
+    many may meanwhile might more most much my neither no nor not of off on once only or other our ours out
+    over own people same says say said she should since so some still such than that the their theirs them
+    then there these they this those though through thus to too today under until up upon very was we were
+    what when where whether which while who whom whose why will with would yesterday yet you your""".split()
+)
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents and with straight apostrophes ("Émile’s" -> "emile's")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, as written."""
+    return WORD.findall(text)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball English stem of a folded word without its possessive ("Bombings" -> "bomb")."""
+    word = fold(word).removesuffix("'s").strip("'-")
+    return str(_STEMMER.stemWord(word))
+
+
+def stems(text: str) -> list[str]:
+    """Stems of every word, stop words included, in order."""
+    return [stem(w) for w in words(text)]
+
+
+def content_words(text: str, min_len: int = 3) -> set[str]:
+    """Stems of the words that carry content: not stop words, at least ``min_len`` letters."""
+    return {stem(w) for w in words(text) if len(w) >= min_len and fold(w) not in STOPWORDS}
+
+
+# -- numbers ------------------------------------------------------------------------------------------
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
+}
+_PAIR = re.compile(r"(?<![\w.,])(\d+)\s*[-–]\s*(\d+)(?![\w,]|[.-]\d)")
+_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|th)?(?![\w])")
+_NUMBER_TOKEN = re.compile(r"[A-Za-z]+|\d[\d,.]*|\S")
+
+
+def _digits(token: str) -> str:
+    return token.replace(",", "")
+
+
+def _word_numbers(text: str) -> set[str]:
+    """Values of number words: "twenty-two thousand" -> 22000, "forty-one" -> 41, "ninth" -> 9."""
+    found: set[str] = set()
+    total = current = 0
+    seen = False
+
+    def flush() -> None:
+        nonlocal total, current, seen
+        if seen:
+            found.add(str(total + current))
+        total = current = 0
+        seen = False
+
+    for raw in re.findall(r"[A-Za-z]+|[^A-Za-z\s-]", text.replace("-", " ")):
+        word = raw.lower()
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word in _ORDINALS:
+            current += _ORDINALS[word]
+            seen = True
+            flush()
+            continue
+        elif word in _SCALES and seen:
+            scale = _SCALES[word]
+            if scale == 100:
+                current *= 100
+            else:
+                total, current = total + max(current, 1) * scale, 0
+        elif word == "and" and seen:
+            continue
+        else:
+            flush()
+            continue
+        seen = True
+    flush()
+    return found
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers a text states, normalised: "1,000" -> "1000", "two thousand" -> "2000", "90th" -> "90";
+    a pair such as a score "3-1" is one value, "3-1", not 3 and 1."""
+    text = MARKER.sub(" ", text)
+    found = {f"{a}-{b}" for a, b in _PAIR.findall(text)}
+    rest = _PAIR.sub(" ", text)
+    found |= {_digits(m.group(1)) for m in _DIGITS.finditer(rest)}
+    return found | _word_numbers(rest)
+
+
+# -- names --------------------------------------------------------------------------------------------
+
+# Capitalised words that are not names: sentence openers, function words, titles, days.
+_NOT_NAMES = STOPWORDS | frozenset(
+    """president minister officials official article source sources earlier monday tuesday wednesday thursday
+    friday saturday sunday""".split()
+) | frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | frozenset(_ORDINALS)
+# Endings that turn a name into its people or adjective ("Israel" -> "Israeli", "Iran" -> "Iranian").
+_NAME_ENDINGS = ("i", "n", "an", "ian", "ese", "ish", "s", "es")
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that look like names, folded ("Émile's" -> "emile"); any script's capitals."""
+    out = set()
+    for word in words(MARKER.sub(" ", text)):
+        key = fold(word).removesuffix("'s").strip("'-")
+        if word[0].isupper() and key and key not in _NOT_NAMES:
+            out.add(key)
+    return out
+
+
+def related_stems(a: str, b: str) -> bool:
+    """Stems of one word family where Snowball splits it ("injur"/"injuri", "burial"/"buri"): equal, or
+    one at least four letters long that starts the other."""
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short) >= 4 and long.startswith(short))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two folded names are one name, or one is the other plus a people/adjective ending."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short) and long[len(short):] in _NAME_ENDINGS

@@ -1,0 +1,60 @@
+"""The one text layer (index/text.py): Snowball stems, folded words, numbers and Unicode names."""
+
+from __future__ import annotations
+
+import pytest
+import Stemmer
+
+from index.text import content_words, fold, names, numbers, same_name, stem
+
+SNOWBALL = Stemmer.Stemmer("english")
+
+
+@pytest.mark.parametrize(
+    "word", ["bombings", "bombing", "explosions", "responded", "responsibility", "cancelled", "fatalities",
+             "running", "generously", "killed", "evacuated", "conquest", "mercenaries"],
+)
+def test_stem_is_snowball_english(word: str) -> None:
+    assert stem(word) == SNOWBALL.stemWord(word)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected", "why"),
+    [
+        ("Bombings", "bomb", "lower-cased first"),
+        ("Émile", "emil", "accents folded"),
+        ("Israel's", "israel", "possessive dropped"),
+        ("Israel’s", "israel", "curly apostrophe too"),
+    ],
+)
+def test_intended_differences_from_plain_snowball(word: str, expected: str, why: str) -> None:
+    assert stem(word) == expected, why
+
+
+def test_fold_and_content_words() -> None:
+    assert fold("Émile’s Łódź") == "emile's łodz"
+    assert content_words("The bombings were deadly") == {"bomb", "dead"}
+
+
+def test_names_and_same_name() -> None:
+    assert names("The Daesh statement, by Émile. However Iran's") == {"daesh", "emile", "iran"}
+    assert same_name("israel", "israeli") and same_name("iran", "iranian")
+    assert not same_name("charles", "charlemagne") and not same_name("austria", "australia")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,000 people and 12 cars", {"1000", "12"}),
+        ("two bombs, three days", {"2", "3"}),
+        ("one hundred and five", {"105"}),
+        ("six million euros", {"6000000"}),
+        ("the 1st and 2nd rounds, the 3rd", {"1", "2", "3"}),
+        ("between 700 million and 750 million euros", {"700", "750"}),
+        ("2024-25 season", {"2024-25"}),
+        ("no numbers here", set()),
+        ("marker [3] is not a number", set()),
+    ],
+)
+def test_numbers(text: str, expected: set[str]) -> None:
+    assert numbers(text) == expected
