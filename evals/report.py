@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evals.gate import Thresholds
+from evals.gate import Aggregate, Thresholds, aggregate
 from evals.runner import CaseResult, Report, ablation
 
 __all__ = ["header", "row", "summary", "markdown", "write", "tiers", "write_tiers", "TIER_METRICS"]
@@ -167,10 +167,18 @@ def markdown(report: Report, naive: Report | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def same_questions(report: Report, naive: Report) -> list[Aggregate]:
+    """The assistant's aggregates over the questions the baseline answered (all, or the CI's sample)."""
+    ids = {r.case.id for r in naive.results}
+    return aggregate((s for r in report.results if r.case.id in ids for s in r.scores if s.name != "error"),
+                     report.thresholds)
+
+
 def _baseline_dict(naive: Report | None) -> dict[str, Any] | None:
     if naive is None:
         return None
     return {
+        "cases": len(naive.results),
         "aggregates": [a.to_dict() for a in naive.aggregates if a.metric in TIER_METRICS],
         "median_seconds": median_seconds(naive),
         "answers": [{"id": r.case.id, "text": r.answer.text, "abstained": r.answer.abstained} for r in naive.results],
@@ -197,12 +205,13 @@ def _tier_rows(results: Mapping[str, tuple[Report, Report | None]]) -> list[list
     for name, (report, naive) in results.items():
         ours = {a.metric: a for a in report.aggregates}
         theirs = {a.metric: a.value for a in naive.aggregates} if naive else {}
+        same = {a.metric: a.value for a in same_questions(report, naive)} if naive else {}
         cells = [name, str(len(report.results)), "PASSED" if report.passed else "FAILED"]
         for metric in TIER_METRICS:
             a = ours.get(metric)
             cell = _value(a.value if a else None)
             if metric in theirs and metric not in ("citation_validity", "evidence_recall"):
-                cell += f" ({_value(theirs[metric])})"
+                cell += f" ({_value(same.get(metric))}/{_value(theirs[metric])})"
             cells.append(cell)
         base = f" ({_value(median_seconds(naive))})" if naive else ""
         cells.append(_value(median_seconds(report)) + base)
@@ -217,7 +226,8 @@ def tiers(results: Mapping[str, tuple[Report, Report | None]]) -> str:
     """The console table of every tier side by side; the naive baseline's value in brackets."""
     rows = [_TIER_HEAD, *_tier_rows(results)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(_TIER_HEAD))]
-    lines = ["", "Tiers (naive top-k RAG on the same questions in brackets):"]
+    lines = ["", "Tiers. In brackets: the assistant / naive top-k RAG, on the questions the baseline answered "
+             "(all, or a fixed sample with --baseline-limit):"]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
     verdict = all(report.passed for report, _ in results.values())
     lines.append("PASSED" if verdict else "FAILED: " + ", ".join(
@@ -237,6 +247,7 @@ def write_tiers(results: Mapping[str, tuple[Report, Report | None]], out_dir: Pa
                 "aggregates": [a.to_dict() for a in report.aggregates],
                 "failed_cases": [r.case.id for r in report.results if r.failures(report.thresholds)],
                 "baseline": _baseline_dict(naive),
+                "assistant_on_baseline_cases": [a.to_dict() for a in same_questions(report, naive)] if naive else None,
                 "ablation": {p: [a.to_dict() for a in aggs] for p, aggs in ablation(report).items()},
             }
             for name, (report, naive) in results.items()
@@ -246,7 +257,8 @@ def write_tiers(results: Mapping[str, tuple[Report, Report | None]], out_dir: Pa
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     table = [_TIER_HEAD, *_tier_rows(results)]
     md = ["# Eval tiers: " + ("PASSED" if data["passed"] else "FAILED"), "",
-          "Each cell: the assistant, and in brackets naive top-k RAG on the same model and questions.", "",
+          "Each cell: the assistant on every case; in brackets, the assistant / naive top-k RAG (same model) on the "
+          "questions the baseline answered (all, or a fixed sample with --baseline-limit).", "",
           "| " + " | ".join(table[0]) + " |", "|" + "---|" * len(table[0])]
     md += ["| " + " | ".join(r) + " |" for r in table[1:]]
     for name, (report, _) in results.items():

@@ -239,6 +239,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="every question of a sampled tier (squad2: all 986) instead of the CI sample")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the naive top-k RAG baseline on the same questions")
+    parser.add_argument("--baseline-limit", type=int, metavar="N",
+                        help="the baseline answers a fixed, evenly spread sample of N cases per tier (default: all)")
     parser.add_argument("--without", action="extend", nargs="+", default=[], metavar="PASS",
                         help="switch grounding passes off: support, counting, asked, premise, conflicts")
     parser.add_argument("--cases", type=Path, help="case file for a single suite (default: the suite's own)")
@@ -313,8 +315,18 @@ def build_assistant(shared: dict[str, Any]) -> Build:
     return build
 
 
+def spread(cases: Sequence[Case], limit: int | None) -> list[Case]:
+    """At most ``limit`` cases, evenly spread over the list (all when None): a fixed sample."""
+    if limit is None or limit >= len(cases):
+        return list(cases)
+    if limit <= 0:
+        return []
+    return [cases[i * len(cases) // limit] for i in range(limit)]
+
+
 def evaluate_plan(
-    item: Plan, bot: Bot, baseline: bool, out: Path, print_: Callable[[str], None] = print
+    item: Plan, bot: Bot, baseline: bool, out: Path, print_: Callable[[str], None] = print,
+    baseline_limit: int | None = None,
 ) -> tuple[Report, Report | None]:
     """Run one tier with the assistant and, when asked, the naive baseline; write the tier's reports."""
     from evals.report import header, row, summary, write
@@ -329,11 +341,12 @@ def evaluate_plan(
     report = run(bot, item.cases, item.thresholds, on_result=lambda r: print_(row(r, item.thresholds)))
     print_(summary(report))
     naive = None
-    if baseline and hasattr(bot, "llm"):
+    sample = spread(item.cases, baseline_limit)
+    if baseline and sample and hasattr(bot, "llm"):
         from evals.baseline import NaiveRAG
 
-        print_(f"-- {item.suite.name}: naive top-k RAG on the same {len(item.cases)} questions")
-        naive = run(NaiveRAG(bot), item.cases, item.thresholds)
+        print_(f"-- {item.suite.name}: naive top-k RAG on {len(sample)} of the {len(item.cases)} questions")
+        naive = run(NaiveRAG(bot), sample, item.thresholds)
     write(report, out / item.suite.name, naive)
     return report, naive
 
@@ -366,7 +379,9 @@ def main(argv: Sequence[str] | None = None, settings: Any = None, build: Build |
             bot = build(item.suite, settings)
             if without:
                 bot.without = without  # type: ignore[attr-defined]
-            results[item.suite.name] = evaluate_plan(item, bot, args.baseline, args.out, lambda s: print(s, flush=True))
+            results[item.suite.name] = evaluate_plan(
+                item, bot, args.baseline, args.out, lambda s: print(s, flush=True), args.baseline_limit
+            )
     except (AssistantError, IndexingError, CaseError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2

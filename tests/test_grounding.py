@@ -219,14 +219,14 @@ def test_a_sentence_stating_a_distinctive_term_cites_a_sentence_holding_it() -> 
 def test_every_pass_can_be_switched_off_and_each_changes_something_it_owns() -> None:
     from assistant.grounding import PASSES, check_passes
 
-    assert [name for name, _ in PASSES] == ["support", "counting", "asked", "premise", "conflicts"]
+    assert [name for name, _ in PASSES] == ["support", "counting", "asked", "kind", "premise", "conflicts"]
     assert check_passes(["asked"]) == {"asked"}
     with pytest.raises(ValueError, match="no grounding pass nope; passes: support"):
         check_passes(["nope"])
     # support: an invented name is dropped with it on, shown with it off
     draft = f"The dam was built by Acme Corporation [{n('completed in 1998')}]."
     assert ground("Who built the dam?", draft, SOURCES, ARTICLES, REFUSAL, ALL).abstained
-    unchecked = ground("Who built the dam?", draft, SOURCES, ARTICLES, REFUSAL, ALL, without={"support"})
+    unchecked = ground("Who built the dam?", draft, SOURCES, ARTICLES, REFUSAL, ALL, without={"support", "kind"})
     assert not unchecked.abstained and "Acme" in unchecked.text
     # conflicts: the second death figure is added only with the pass on
     toll = f"At least 9 people died [{n('at least 9')}]."
@@ -247,7 +247,7 @@ def test_the_eval_re_grounds_each_draft_without_each_pass(data_dir: Any) -> None
     (fatalities,) = [s.number for s in sources if "at least 84 fatalities" in s.text]
     llm.replies = [f"At least 84 fatalities were reported [{fatalities}]."]
     result = evaluate_case(bot, case, article_texts(bot.corpus, {case.article_id}), 5)
-    assert set(result.ablations) == {"support", "counting", "asked", "premise", "conflicts"}
+    assert set(result.ablations) == {"support", "counting", "asked", "kind", "premise", "conflicts"}
     with_all = {s.name: s.value for s in result.scores}
     without_conflicts = {s.name: s.value for s in result.ablations["conflicts"]}
     assert with_all["conflict_coverage"] == 1.0 and without_conflicts["conflict_coverage"] < 1.0

@@ -5,6 +5,7 @@ An ordered list of passes, one file each, each reading and rewriting one ``Groun
     support    claims checked against their cited sentences: kept, re-cited, cut or dropped
     counting   a question counting something is answered by a figure for it
     asked      the answer says what the question's distinctive terms ask about
+    kind       the answer gives the kind of thing asked for (a name for "who", a number for "how many")
     premise    a why-question's unstated premise is not repeated; the closest sentence is quoted
     conflicts  different figures and accounts of what was asked are added, each cited
 
@@ -20,6 +21,7 @@ from assistant.answer import Answer
 from assistant.grounding.asked import asked
 from assistant.grounding.conflicts import conflicts
 from assistant.grounding.counting import counting
+from assistant.grounding.kind import kind
 from assistant.grounding.premise import premise
 from assistant.grounding.state import Grounding, Segment
 from assistant.grounding.support import accept, support
@@ -34,6 +36,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("support", support),
     ("counting", counting),
     ("asked", asked),
+    ("kind", kind),
     ("premise", premise),
     ("conflicts", conflicts),
 )

@@ -1,0 +1,81 @@
+"""Pass ``kind``: an answer gives the kind of thing the question asks for, from its cited sentences.
+
+"Who was the referee?" is not answered by a sentence naming nobody new; "How much did they pay?" is not
+answered by "in the 90th minute"; "In which minute was he substituted?" is not answered by "in the first
+half". The kind (assistant.question) must be stated by a sentence of the answer and by the sentences it
+cites, beyond what the question itself says. When no sentence does, the answer becomes a refusal. A
+sentence reporting that something was not said or done ("She did not say when he would return") stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.grounding.state import Grounding, Sentence
+from assistant.question import Question, analyse
+from index.measures import gives_count
+from index.text import names, numbers, same_name
+
+__all__ = ["kind", "states_kind"]
+
+_NONE = re.compile(r"\b(?:nobody|no one|none|zero|no)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|yet to|declined|refused)\b|n't\b", re.I)
+_CURRENCY = re.compile(
+    r"[£$€¥₹]\s*(?P<a>\d[\d,.]*)|(?P<b>\d[\d,.]*)\s*(?:(?:million|billion|thousand|m|bn)\s+)?"
+    r"(?:euros?|dollars?|pounds?|yen|francs?|rupees?|cents?|pence|usd|eur|gbp)\b",
+    re.I,
+)
+_TIME = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|morning|afternoon|evening|"
+    r"night|ago|earlier|later|before|after|during|since|until|season|week|month|year|decade|century|half|"
+    r"minute|hour|dawn|noon|midnight)s?\b",
+    re.I,
+)
+
+
+def _new_numbers(text: str, question: Question) -> set[str]:
+    return numbers(text) - numbers(question.text)
+
+
+def _money(text: str) -> set[str]:
+    return {(m.group("a") or m.group("b")).replace(",", "").rstrip(".") for m in _CURRENCY.finditer(text)}
+
+
+def states_kind(question: Question, said: str, quotes: str) -> bool:
+    """Whether a sentence (``said``) and the sentences it cites (``quotes``) give what the question asks for."""
+    if question.kind == "name":
+        asked = names(question.text)
+        new = {n for n in names(said) if not any(same_name(n, a) for a in asked)}
+        return any(same_name(n, q) for n in new for q in names(quotes))
+    if question.kind == "number":
+        shared = _new_numbers(said, question) & numbers(quotes)
+        return bool(shared) or bool(_NONE.search(said) and _NONE.search(quotes))
+    if question.kind == "money":
+        return bool(_new_numbers(said, question) & _money(quotes))
+    if question.kind == "date":
+        return bool(_new_numbers(said, question) & numbers(quotes)) or bool(
+            {m.lower() for m in _TIME.findall(said)} & {m.lower() for m in _TIME.findall(quotes)})
+    if question.kind == "figure" and question.unit:
+        return gives_count((question.unit,), said) and gives_count((question.unit,), quotes)
+    return True
+
+
+def _text(sentence: Sentence) -> tuple[str, str]:
+    said = " ".join(seg.text for seg in sentence)
+    quotes = " ".join(c.quote for seg in sentence for c in seg.citations)
+    return said, quotes
+
+
+def kind(state: Grounding) -> None:
+    question = analyse(state.question)
+    if question.kind is None or not state.sentences:
+        return
+    texts = [_text(s) for s in state.sentences]
+    if any(states_kind(question, said, quotes) for said, quotes in texts):
+        return
+    kept = [s for s, (said, quotes) in zip(state.sentences, texts, strict=True)
+            if _NEGATION.search(said) and _NEGATION.search(quotes)]
+    dropped = len(state.sentences) - len(kept)
+    state.notes.append(f"dropped {dropped} sentence(s): none gives the {question.kind} the question asks for")
+    state.sentences = kept

@@ -1,0 +1,56 @@
+"""What a question asks for, read once from its wording: the kind of answer it wants.
+
+The kind is read from the interrogative, not from any article: "who" wants a person or group (a name),
+"when" or "what year" a date, "how many" or "how long" a number, "how much … pay" or "what price" an
+amount of money, "in which minute" a figure for minutes. Questions of other forms ("what", "why",
+yes/no) want no particular kind, and nothing is checked for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Question", "analyse", "KINDS"]
+
+KINDS = ("name", "date", "number", "money", "figure")
+
+_WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom|whose)\b|\bwhat (?:is|was|were|are) the names?\b", re.I)
+_WHEN = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month)\b", re.I)
+_HOW_MANY = re.compile(
+    r"\bhow\s+(?:many|long|old|far|often|big|large|tall|high)\b|\bwhat\s+(?:number|percentage|share)\b", re.I
+)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_MONEY_WORDS = re.compile(
+    r"\b(?:pay|paid|pays|cost|costs|costing|spend|spent|price|priced|fine|fined|fee|fees|salary|wage|wages|"
+    r"worth|earn|earned|earns|charge|charged|sell|sold|buy|bought|raise|raised|revenue|profit|loss)\b", re.I,
+)
+_WHAT_MONEY = re.compile(r"\bwhat\s+(?:was|is|were|are)\s+(?:the\s+)?(?:\w+(?:'s)?\s+){0,3}"
+                         r"(?:price|cost|fee|fine|salary|value)\b", re.I)
+# "In which minute", "what round": a figure for that unit, not just any number in the sentence.
+_WHICH_UNIT = re.compile(r"\b(?:which|what)\s+(minute|hour|round|lap|stage|week|quarter|half|inning)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question and the kind of answer it asks for (one of KINDS, or None), with the unit a figure
+    must be given for when the kind is "figure"."""
+
+    text: str
+    kind: str | None = None
+    unit: str | None = None
+
+
+def analyse(text: str) -> Question:
+    """Read the kind of answer a question wants from its wording."""
+    if unit := _WHICH_UNIT.search(text):
+        return Question(text, "figure", unit.group(1).lower())
+    if _WHAT_MONEY.search(text) or (_HOW_MUCH.search(text) and _MONEY_WORDS.search(text)):
+        return Question(text, "money")
+    if _HOW_MANY.search(text) or _HOW_MUCH.search(text):
+        return Question(text, "number")
+    if _WHEN.search(text):
+        return Question(text, "date")
+    if _WHO.search(text):
+        return Question(text, "name")
+    return Question(text)

@@ -1,0 +1,67 @@
+"""The kind of answer a question asks for, and the ``kind`` grounding pass that holds answers to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.grounding import ground
+from assistant.question import analyse
+from tests.article_fixtures import flood_sources, number_of
+
+ARTICLE, SOURCES = flood_sources()
+ARTICLES = {ARTICLE.id: ARTICLE}
+REFUSAL = "The article does not say."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "unit"),
+    [
+        ("Who scored the winner?", "name", None),
+        ("And who claimed it?", "name", None),
+        ("What were the names of the bombers?", "name", None),
+        ("When was the dam completed?", "date", None),
+        ("In what year did the war end?", "date", None),
+        ("How many people died?", "number", None),
+        ("For how long did the fire burn?", "number", None),
+        ("How much did the club pay for him?", "money", None),
+        ("What was the company's share price at the close?", "money", None),
+        ("How much rain fell?", "number", None),
+        ("In which minute was he substituted?", "figure", "minute"),
+        ("What did the mayor declare?", None, None),
+        ("Why did the river flood?", None, None),
+        ("Did the mayor close the bridge?", None, None),
+    ],
+)
+def test_the_kind_of_answer_is_read_from_the_interrogative(question: str, kind: str | None, unit: str | None) -> None:
+    assert (analyse(question).kind, analyse(question).unit) == (kind, unit)
+
+
+def cite(fragment: str) -> int:
+    return number_of(SOURCES, fragment)
+
+
+@pytest.mark.parametrize(
+    ("question", "draft", "abstained"),
+    [
+        # a person asked, a sentence naming nobody new: the question's near miss
+        ("Who inspected the dam?", f"The dam was completed in 1998 by the regional council [{cite('1998')}].", True),
+        ("Who declared a state of emergency?", f"Dana Whitfield declared a state of emergency [{cite('Whitfield')}].",
+         False),
+        # a number asked: a sentence with no new figure does not answer
+        ("How old is the mayor?", f"The mayor, Dana Whitfield, declared a state of emergency [{cite('Whitfield')}].",
+         True),
+        ("How many residents were evacuated?", f"Rescue teams evacuated 300 residents [{cite('300')}].", False),
+        # an amount of money asked: a count is not a sum of money
+        ("How much did the dam cost?", f"The dam was completed in 1998 [{cite('1998')}].", True),
+        # a date asked: "in 1998" is one
+        ("When was the dam completed?", f"The dam was completed in 1998 [{cite('1998')}].", False),
+        # what someone did not say is an answer to any kind
+        ("When will the weather office explain its forecasts?",
+         f"The weather office declined to comment on its forecasts [{cite('declined')}].", False),
+    ],
+)
+def test_an_answer_must_give_what_was_asked(question: str, draft: str, abstained: bool) -> None:
+    answer = ground(question, draft, SOURCES, ARTICLES, REFUSAL)
+    assert answer.abstained is abstained, answer
+    off = ground(question, draft, SOURCES, ARTICLES, REFUSAL, without={"kind"})
+    assert off.abstained is False  # every draft above is otherwise supported: the kind pass decides
