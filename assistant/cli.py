@@ -81,6 +81,9 @@ def _assistant(settings: Settings) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.assistant import clean_question
+
+    clean_question(args.question, settings.max_question_chars)  # before the model loads: errors in < 1 s
     bot = _assistant(settings)
     if args.json:
         print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -32,6 +33,12 @@ class Settings:
     max_question_chars: int = 2000
     log: bool = True  # append every answer to <data dir>/logs/answers.jsonl (ASSISTANT_LOG=0: off)
 
+    def __post_init__(self) -> None:
+        for name, (low, high) in BOUNDS.items():
+            value = getattr(self, name)
+            if isinstance(value, float) and not math.isfinite(value) or not low <= value <= high:
+                raise ConfigError(f"ASSISTANT_{name.upper()}={value!r} is out of range: use {low} to {high}")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if env is None else env
@@ -49,6 +56,17 @@ class Settings:
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+# Allowed ranges: a value outside them turns retrieval off or hangs a call, so it is refused at load.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "top_k": (1, 100),
+    "context_chars": (500, 1_000_000),
+    "max_tokens": (16, 8192),
+    "threads": (0, 512),
+    "timeout": (1, 3600),
+    "max_question_chars": (1, 100_000),
+}
 
 
 def _parse(name: str, raw: str, kind: object) -> object:

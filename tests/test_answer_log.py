@@ -10,7 +10,6 @@ import pytest
 from assistant import Settings
 from assistant.answer_log import AnswerLog, log_path
 from assistant.cli import main
-from assistant.errors import ConfigError
 from tests.fakes_web import scripted_assistant
 
 
@@ -46,13 +45,6 @@ def test_a_torn_line_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "answers.jsonl"
     path.write_text('{"question": "ok"}\n{"question": "to', encoding="utf-8")
     assert AnswerLog(path).read() == [{"question": "ok"}]
-
-
-def test_log_setting_is_a_switch() -> None:
-    assert Settings.from_env({"ASSISTANT_LOG": "0"}).log is False
-    assert Settings.from_env({}).log is True
-    with pytest.raises(ConfigError, match="ASSISTANT_LOG"):
-        Settings.from_env({"ASSISTANT_LOG": "maybe"})
 
 
 @pytest.mark.slow
