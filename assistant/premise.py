@@ -75,7 +75,8 @@ def check_premise(
     named = names(clause)
 
     def closeness(s: Source) -> tuple[int, bool, int]:
-        shared = len(plain & _stems(s.text)) + len(named & names(s.text))
+        held = _stems(s.text)
+        shared = sum(any(related_stems(p, h) for h in held) for p in plain) + len(named & names(s.text))
         return shared, (s.article_id, s.start) in retrieved, -s.number
 
     scored = [(closeness(s), s) for s in sources]

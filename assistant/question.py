@@ -15,7 +15,7 @@ __all__ = ["Question", "analyse", "KINDS"]
 
 KINDS = ("name", "date", "number", "money", "figure")
 
-_WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom|whose)\b|\bwhat (?:is|was|were|are) the names?\b", re.I)
+_WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom)\b|\bwhat (?:is|was|were|are) the names?\b", re.I)
 _WHEN = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month)\b", re.I)
 _HOW_MANY = re.compile(
     r"\bhow\s+(?:many|long|old|far|often|big|large|tall|high)\b|\bwhat\s+(?:number|percentage|share)\b", re.I
@@ -45,7 +45,8 @@ def analyse(text: str) -> Question:
     """Read the kind of answer a question wants from its wording."""
     if unit := _WHICH_UNIT.search(text):
         return Question(text, "figure", unit.group(1).lower())
-    if _WHAT_MONEY.search(text) or (_HOW_MUCH.search(text) and _MONEY_WORDS.search(text)):
+    by_how_much = re.search(r"\bby how much\b", text, re.I)  # a change: "by a third" answers it
+    if _WHAT_MONEY.search(text) or (_HOW_MUCH.search(text) and _MONEY_WORDS.search(text) and not by_how_much):
         return Question(text, "money")
     if _HOW_MANY.search(text) or _HOW_MUCH.search(text):
         return Question(text, "number")

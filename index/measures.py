@@ -55,6 +55,10 @@ _COUNTS = re.compile(
     r"dozens?|hundreds?|thousands?)\b",
     re.I,
 )
+# Ordinals place a thing ("the 12th minute") rather than count it: a figure for "which minute", not "how many".
+_ORDINALS = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\b", re.I
+)
 
 
 def counted_words(question: str) -> tuple[str, ...]:
@@ -69,13 +73,16 @@ def counted_words(question: str) -> tuple[str, ...]:
     return (match.group(1).lower(),) + ((second.lower(),) if second and second.lower() not in _NOT_THINGS else ())
 
 
-def gives_count(words: tuple[str, ...], text: str) -> bool:
+def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bool:
     """Whether the text gives a figure for the counted thing: a number at most three words before one of
     its words, matched on their stems ("two explosions", "twin blasts" for "blasts")."""
     tokens = re.findall(r"[\w'-]+", text.lower())
     wanted = {stem(w) for w in words}
     for i, token in enumerate(tokens):
-        if stem(token) in wanted and any(_COUNTS.fullmatch(t) for t in tokens[max(0, i - 3) : i]):
+        before = tokens[max(0, i - 3) : i]
+        if stem(token) in wanted and any(
+            _COUNTS.fullmatch(t) or (ordinals and _ORDINALS.fullmatch(t)) for t in before
+        ):
             return True
     return False
 

@@ -52,3 +52,18 @@ def test_an_answer_citing_a_sentence_as_close_to_the_premise_gets_no_quote() -> 
     draft = f"Dana Whitfield closed the Northgate bridge [{n}]."
     answer = ground("Why did the mayor destroy the bridge?", draft, SOURCES, {ARTICLE.id: ARTICLE}, REFUSAL)
     assert "premise" not in answer.text and len(answer.citations) == 1
+
+
+def test_closeness_counts_a_word_family_that_snowball_splits() -> None:
+    """"buried" (stem buri) and "burial" (stem burial) are one word family: the sentence about the burial
+    site is the closest to "buried in northern …", not a sentence sharing only the name."""
+    from assistant.sources import Source
+
+    texts = ["Mourners gathered in Riverton.", "He lies at a burial site in southern Riverton."]
+    sources, at = [], 0
+    for i, text in enumerate(texts, 1):
+        sources.append(Source(i, "a", at, at + len(text), text))
+        at += len(text) + 1
+    premise = check_premise("Why was he buried in northern Riverton?", sources)
+    assert premise is not None and premise.absent == frozenset({"northern"})
+    assert premise.closest is not None and "burial site" in premise.closest.text

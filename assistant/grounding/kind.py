@@ -57,7 +57,8 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         return bool(_new_numbers(said, question) & numbers(quotes)) or bool(
             {m.lower() for m in _TIME.findall(said)} & {m.lower() for m in _TIME.findall(quotes)})
     if question.kind == "figure" and question.unit:
-        return gives_count((question.unit,), said) and gives_count((question.unit,), quotes)
+        unit = (question.unit,)
+        return gives_count(unit, said, ordinals=True) and gives_count(unit, quotes, ordinals=True)
     return True
 
 
