@@ -237,6 +237,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"tiers to run: {', '.join(SUITES)} (default: {' '.join(CI_SUITES)})")
     parser.add_argument("--full", action="store_true",
                         help="every question of a sampled tier (squad2: all 986) instead of the CI sample")
+    parser.add_argument("--per-article", type=int, metavar="N",
+                        help="a sampled tier's fixed sample: N answerable and N unanswerable per article "
+                        "(squad2 default: 2)")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the naive top-k RAG baseline on the same questions")
     parser.add_argument("--baseline-limit", type=int, metavar="N",
@@ -269,7 +272,7 @@ class Plan:
 
 def plan(args: argparse.Namespace) -> list[Plan]:
     """The tiers and cases the arguments ask for; CaseError/ThresholdError name what is wrong."""
-    from evals.suites import CI_SUITES, get_suite
+    from evals.suites import CI_SUITES, SQUAD_SAMPLE_PER_ARTICLE, get_suite
 
     names = list(dict.fromkeys(args.suite or CI_SUITES))
     if (args.cases or args.thresholds) and len(names) != 1:
@@ -277,7 +280,8 @@ def plan(args: argparse.Namespace) -> list[Plan]:
     plans, known = [], set()
     for name in names:
         suite = get_suite(name)
-        cases = load_cases(args.cases) if args.cases else suite.cases(args.full)
+        per_article = None if args.full else (args.per_article or SQUAD_SAMPLE_PER_ARTICLE)
+        cases = load_cases(args.cases) if args.cases else suite.cases(per_article)
         known |= {c.id for c in cases}
         chosen = select(cases, args.only, args.limit)
         if chosen:

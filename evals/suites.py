@@ -28,12 +28,13 @@ SQUAD_SAMPLE_PER_ARTICLE = 2
 
 @dataclass(frozen=True)
 class Suite:
-    """One tier: the article files to index, a case loader (``full`` for the whole set) and thresholds."""
+    """One tier: the article files to index, a case loader and thresholds. The loader takes the sample size
+    per article for a sampled tier (None: every case); tiers that are not sampled ignore it."""
 
     name: str
     description: str
     articles: Callable[[], list[Path]]
-    cases: Callable[[bool], tuple[Case, ...]]
+    cases: Callable[[int | None], tuple[Case, ...]]
     thresholds: Path
 
 
@@ -45,11 +46,11 @@ SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
         Suite("bundled", "the bundled news report", lambda: [default_article_path()],
-              lambda full: load_cases(DEFAULT_CASES), DEFAULT_THRESHOLDS),
+              lambda per_article: load_cases(DEFAULT_CASES), DEFAULT_THRESHOLDS),
         Suite("news", "three invented reports: a match, a court case, company results", _news_articles,
-              lambda full: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
+              lambda per_article: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
         Suite("squad2", "six SQuAD 2.0 Wikipedia articles (CC BY-SA 4.0)", squad_articles,
-              lambda full: load_squad() if full else sample(load_squad(), SQUAD_SAMPLE_PER_ARTICLE),
+              lambda per_article: load_squad() if per_article is None else sample(load_squad(), per_article),
               _HERE / "squad2" / "thresholds.yaml"),
     )
 }

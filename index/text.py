@@ -35,9 +35,14 @@ STOPWORDS = frozenset(
 _STEMMER = Stemmer.Stemmer("english")
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                               "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"})
+
+
 def fold(text: str) -> str:
-    """Lower case without accents and with straight apostrophes ("Émile’s" -> "emile's")."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    """Lower case without accents and with straight apostrophes ("Émile’s" -> "emile's", "Łódź" -> "lodz")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 

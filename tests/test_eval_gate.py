@@ -410,7 +410,7 @@ def test_news_tier_cases_quote_their_own_articles_and_cover_every_kind() -> None
 
     suite = get_suite("news")
     articles = {a.id: a.text for a in map(load_article, suite.articles())}
-    cases = suite.cases(False)
+    cases = suite.cases(None)
     assert len(articles) == 3 and len(cases) >= 40
     assert not evidence_problems(cases, articles)
     kinds = {c.category for c in cases}
@@ -431,10 +431,10 @@ def test_squad_tier_reads_every_question_and_samples_a_fixed_balanced_set() -> N
     for case in cases:
         if not case.refusal:  # the evidence is the sentence of the question's paragraph holding a gold answer
             assert any(gold in quote for quote in case.evidence[0] for gold in case.required[0])
-    ci = suite.cases(False)
-    assert ci == sample(cases, SQUAD_SAMPLE_PER_ARTICLE) == suite.cases(False)
+    ci = suite.cases(SQUAD_SAMPLE_PER_ARTICLE)
+    assert ci == sample(cases, SQUAD_SAMPLE_PER_ARTICLE) == suite.cases(SQUAD_SAMPLE_PER_ARTICLE)
     assert len(ci) == 6 * 2 * SQUAD_SAMPLE_PER_ARTICLE and sum(c.refusal for c in ci) == len(ci) // 2
-    assert len(suite.cases(True)) == 986
+    assert len(suite.cases(None)) == 986 and len(suite.cases(5)) == 60
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ def test_a_different_name_or_figure_is_not_supported(claim: str, evidence: str) 
         ("Israeli troops crossed.", "Israel's troops crossed."),
         ("The Iranian minister spoke.", "Iran's minister spoke."),
         ("Émile Dufresne scored.", "substitute Émile Dufresne scored"),
+        ("Boleslaw II of Masovia founded it.", "Bolesław II of Masovia founded it"),
         ("It finished 3-1.", "Millbrook beat City 3-1 on Saturday."),
         ("He scored in the 90th minute.", "a penalty in the 90th minute"),
         ("Two thousand people work there.", "It employs about 2,000 people."),
@@ -71,7 +72,7 @@ def test_the_same_name_or_figure_in_other_forms_is_supported(claim: str, evidenc
 
 
 def test_names_are_unicode_aware() -> None:
-    assert names("Æthelred met Émile and Åsa in Łódź.") == {"æthelred", "emile", "asa", "łodz"}
+    assert names("Æthelred met Émile and Åsa in Łódź.") == {"aethelred", "emile", "asa", "lodz"}
 
 
 @pytest.mark.parametrize(
