@@ -280,7 +280,7 @@ def test_an_assistant_that_answers_france_to_everything_fails() -> None:
     assert reason(report, "unanswerable-world-cup", "forbidden_absent") == "forbidden text present: 'france'"
     assert "states ['France'] without a citation" in reason(report, "fact-date", "citation_support")
     text = summary(report)
-    assert "FAILED: answer_accuracy 0.00 (needs ≥ 0.8); fact_recall 0.00 (needs ≥ 0.9)" in text
+    assert "FAILED: answer_accuracy 0.00 (needs ≥ 0.85); fact_recall 0.00 (needs ≥ 0.9)" in text
     md = markdown(report)
     assert "### conflict-death-toll (conflict)" in md and "“twin blasts that killed 103 people”" in md
 
