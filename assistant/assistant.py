@@ -147,7 +147,7 @@ class Assistant:
         ``llm`` reuses an already loaded model (the eval's tiers share one) instead of building one.
         """
         from assistant.corpus import Corpus
-        from assistant.llms import build_llm
+        from assistant.models.llms import build_llm
 
         settings = settings or Settings.from_env()
         corpus = Corpus(settings)

@@ -51,7 +51,7 @@ from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough  # noqa: E402
 
 from assistant import Answer, Assistant, Settings  # noqa: E402
-from assistant.prefix_cache import common_prefix  # noqa: E402
+from assistant.models.prefix_cache import common_prefix  # noqa: E402
 
 # Written for this benchmark (not the eval questions): facts, a number, a why, a paraphrase, one the
 # article does not answer.

@@ -154,7 +154,7 @@ def free_port() -> int:
 @contextmanager
 def running(bot: Any) -> Iterator[str]:
     """The chat app for ``bot`` served on a free loopback port; yields its URL."""
-    from assistant.web import build_app, launch
+    from assistant.app.web import build_app, launch
 
     demo = build_app(bot)
     _, url, _ = launch(demo, port=free_port(), prevent_thread_lock=True, quiet=True)

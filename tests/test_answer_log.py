@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Settings
 from assistant.answer_log import AnswerLog, log_path
-from assistant.cli import main
+from assistant.app.cli import main
 from tests.fakes_web import scripted_assistant
 
 

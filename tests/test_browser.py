@@ -240,7 +240,7 @@ LATENCY_QUESTIONS = [
 
 def test_first_token_latency_with_the_real_model(session: Any, tmp_path: Path) -> None:
     from assistant import Settings
-    from assistant.web import load_bot
+    from assistant.app.web import load_bot
 
     settings = Settings.from_env(data_dir=str(tmp_path / "data"))
     out = io.StringIO()

@@ -12,9 +12,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_tests.unit_tests import ChatModelUnitTests
 
 from assistant import Assistant
-from assistant.chat_models import ChatLlamaCppLocal, ChatOpenAICompatible, RepetitionGuard
 from assistant.errors import BackendUnavailable, ConfigError, ModelError
-from assistant.llms import build_llm
+from assistant.models.chat_models import ChatLlamaCppLocal, ChatOpenAICompatible, RepetitionGuard
+from assistant.models.llms import build_llm
 from assistant.settings import Settings
 from tests.fake_openai import FakeOpenAI, Reply, quoting
 from tests.fakes_web import free_port

@@ -10,8 +10,8 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from assistant import Answer, Assistant, ModelError, Settings
-from assistant.chat_models import ChatLlamaCppLocal
-from assistant.llms import build_llm
+from assistant.models.chat_models import ChatLlamaCppLocal
+from assistant.models.llms import build_llm
 
 pytestmark = pytest.mark.slow
 

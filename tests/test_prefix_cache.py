@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.prefix_cache import KEEP, PrefixState, common_prefix, load, save
+from assistant.models.prefix_cache import KEEP, PrefixState, common_prefix, load, save
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_an_empty_question_is_refused_before_anything_loads(
 ) -> None:
     import time
 
-    from assistant.cli import main
+    from assistant.app.cli import main
 
     started = time.perf_counter()
     assert main(["ask", "   "]) == 1

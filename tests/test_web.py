@@ -13,10 +13,10 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 from assistant.answer import Answer, Citation, Conflict
-from assistant.cli import build_parser, cmd_serve
+from assistant.app.cli import build_parser, cmd_serve
+from assistant.app.web import FAILED, Chat, Exchange, _printer
+from assistant.app.web_render import all_citations, render_answer, render_draft, render_sources, strip_markers
 from assistant.errors import ModelError
-from assistant.web import FAILED, Chat, Exchange, _printer
-from assistant.web_render import all_citations, render_answer, render_draft, render_sources, strip_markers
 from index import Article
 from tests.fakes_web import ARTICLE, SENTENCES, XSS, FakeBot, build_article, running, scripted_assistant
 

@@ -155,7 +155,7 @@ def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.web import serve
+    from assistant.app.web import serve
 
     serve(settings, args.host, args.port)
     return 0

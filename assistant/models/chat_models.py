@@ -160,7 +160,7 @@ class ChatLlamaCppLocal(_ChatBase):
         With ``prefix_cache_dir`` the state is also saved to disk, and read back in a new process
         instead of evaluating the prefix again. Returns "disk", "computed" or "cached" (in memory).
         """
-        from assistant import prefix_cache
+        from assistant.models import prefix_cache
 
         with self._lock:
             llama = self.load()
@@ -189,7 +189,7 @@ class ChatLlamaCppLocal(_ChatBase):
 
     def _reuse_prefix(self, llama: Any, tokens: list[int]) -> None:
         """Restore the warmed prefix when it shares more with ``tokens`` than the live context does."""
-        from assistant import prefix_cache
+        from assistant.models import prefix_cache
 
         if self._prefix is None:
             return

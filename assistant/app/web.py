@@ -18,9 +18,7 @@ from typing import Any, Protocol, TextIO
 import gradio as gr
 
 from assistant.answer import Answer, Turn
-from assistant.errors import AssistantError
-from assistant.settings import Settings
-from assistant.web_render import (
+from assistant.app.web_render import (
     CSS,
     HEAD,
     all_citations,
@@ -32,6 +30,8 @@ from assistant.web_render import (
     render_waiting,
     strip_markers,
 )
+from assistant.errors import AssistantError
+from assistant.settings import Settings
 from index import Article
 
 __all__ = ["EXAMPLES", "Chat", "Exchange", "build_app", "launch", "load_bot", "serve"]

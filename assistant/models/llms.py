@@ -15,8 +15,8 @@ __all__ = ["build_llm", "BACKENDS"]
 
 
 def _local(arg: str, settings: Settings) -> BaseChatModel:
-    from assistant.chat_models import ChatLlamaCppLocal
-    from assistant.model_files import MODEL_NAME, assemble_default_model
+    from assistant.models.chat_models import ChatLlamaCppLocal
+    from assistant.models.model_files import MODEL_NAME, assemble_default_model
 
     path = assemble_default_model(settings.data_dir / "models")
     return ChatLlamaCppLocal(
@@ -26,7 +26,7 @@ def _local(arg: str, settings: Settings) -> BaseChatModel:
 
 
 def _gguf(arg: str, settings: Settings) -> BaseChatModel:
-    from assistant.chat_models import ChatLlamaCppLocal
+    from assistant.models.chat_models import ChatLlamaCppLocal
 
     path = Path(arg).expanduser()
     if not path.is_file():
@@ -38,7 +38,7 @@ def _gguf(arg: str, settings: Settings) -> BaseChatModel:
 
 
 def _openai(arg: str, settings: Settings) -> BaseChatModel:
-    from assistant.chat_models import ChatOpenAICompatible
+    from assistant.models.chat_models import ChatOpenAICompatible
 
     model, sep, url = arg.partition("@")
     if not model or not sep or not url.startswith(("http://", "https://")):
