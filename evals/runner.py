@@ -319,13 +319,20 @@ def build_assistant(shared: dict[str, Any]) -> Build:
     return build
 
 
+def _evenly(cases: Sequence[Case], n: int) -> list[Case]:
+    return [cases[i * len(cases) // n] for i in range(n)] if n > 0 else []
+
+
 def spread(cases: Sequence[Case], limit: int | None) -> list[Case]:
-    """At most ``limit`` cases, evenly spread over the list (all when None): a fixed sample."""
+    """At most ``limit`` cases (all when None), a fixed sample evenly spread over the list, with as many
+    refusal cases as answerable ones where the tier has enough, so both rates are measured."""
     if limit is None or limit >= len(cases):
         return list(cases)
-    if limit <= 0:
-        return []
-    return [cases[i * len(cases) // limit] for i in range(limit)]
+    refusals = [c for c in cases if c.refusal]
+    answerable = [c for c in cases if not c.refusal]
+    take = min(len(refusals), limit // 2)
+    chosen = {c.id for c in _evenly(refusals, take) + _evenly(answerable, min(len(answerable), limit - take))}
+    return [c for c in cases if c.id in chosen]
 
 
 def evaluate_plan(

@@ -452,3 +452,13 @@ def test_answer_accuracy_uses_squad_normalisation(answer: str, gold: list[str], 
     assert answer_accuracy(Answer(answer, False), [gold], False).value == expected
     assert answer_accuracy(Answer(REFUSAL, True), [gold], False).value == 0.0
     assert answer_accuracy(Answer(REFUSAL, True), [], True).value is None
+
+
+def test_the_baseline_sample_is_fixed_spread_and_balanced() -> None:
+    from evals.runner import spread
+
+    sample = spread(CASES, 8)
+    assert len(sample) == 8 and spread(CASES, 8) == sample
+    assert sum(c.refusal for c in sample) == 4
+    assert spread(CASES, None) == list(CASES) and spread(CASES, 0) == []
+    assert [c.id for c in sample] == [c.id for c in CASES if c in sample]  # in case order
