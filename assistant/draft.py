@@ -35,6 +35,10 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# "Yes," or "No," opening a sentence: a polarity no quote can verify. The facts after it answer the question.
+_POLARITY = re.compile(r"\s*(?:yes|no)\s*[,;:]\s*(?=\w)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A sentence of the draft without its markers, and the source numbers it cites."""
@@ -46,9 +50,10 @@ class Claim:
 def _strip(text: str) -> str:
     text = _MARKERS.sub("", text)
     text = _SOURCE_TALK.sub("", text)
-    if opening := _ATTRIBUTION.match(text):  # "The article states that x" -> "X"
-        rest = text[opening.end() :]
-        text = rest[:1].upper() + rest[1:]
+    for opening_pattern in (_POLARITY, _ATTRIBUTION):  # "Yes, the article states that x" -> "X"
+        if opening := opening_pattern.match(text):
+            rest = text[opening.end() :]
+            text = rest[:1].upper() + rest[1:]
     text = re.sub(r"\s+([.,;:!?])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 

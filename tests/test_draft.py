@@ -16,6 +16,10 @@ PARSES = [
     ("It rained【2】.", [Claim("It rained.", (2,))]),
     ("It rained [2] [2].", [Claim("It rained.", (2,))]),
     ("No markers here.", [Claim("No markers here.", ())]),
+    # a yes/no opening is a polarity no quote verifies: the facts after it are the claim
+    ("Yes, the article states that it was the first dividend [3].", [Claim("It was the first dividend.", (3,))]),
+    ("No, it was its first conviction [2].", [Claim("It was its first conviction.", (2,))]),
+    ("Nobody died [2].", [Claim("Nobody died.", (2,))]),
     ("", []),
     ("   \n ", []),
 ]
