@@ -16,13 +16,15 @@ from functools import lru_cache
 import Stemmer
 
 __all__ = [
-    "WORD", "MARKER", "STOPWORDS", "fold", "words", "stem", "stems", "content_words", "numbers", "names",
+    "WORD", "MARKER", "NEGATION", "STOPWORDS", "fold", "words", "stem", "stems", "content_words", "numbers", "names",
     "same_name", "related_stems",
 ]
 
 # A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+# Words that state something was not done or said ("did not say", "declined to comment", "has yet to").
+NEGATION = re.compile(r"\b(?:not|no|never|nor|yet to|declined|refused)\b|n't\b", re.IGNORECASE)
 STOPWORDS = frozenset(
     """a about above according after again against all also although amid an and any are as at be because
     been before being both but by can could did do does doing during each either even first for from further

@@ -14,12 +14,11 @@ import re
 from assistant.grounding.state import Grounding, Sentence
 from assistant.question import Question, analyse
 from index.measures import gives_count
-from index.text import names, numbers, same_name
+from index.text import NEGATION, names, numbers, same_name
 
 __all__ = ["kind", "states_kind"]
 
 _NONE = re.compile(r"\b(?:nobody|no one|none|zero|no)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no|yet to|declined|refused)\b|n't\b", re.I)
 _CURRENCY = re.compile(
     r"[£$€¥₹]\s*(?P<a>\d[\d,.]*)|(?P<b>\d[\d,.]*)\s*(?:(?:million|billion|thousand|m|bn)\s+)?"
     r"(?:euros?|dollars?|pounds?|yen|francs?|rupees?|cents?|pence|usd|eur|gbp)\b",
@@ -76,7 +75,7 @@ def kind(state: Grounding) -> None:
     if any(states_kind(question, said, quotes) for said, quotes in texts):
         return
     kept = [s for s, (said, quotes) in zip(state.sentences, texts, strict=True)
-            if _NEGATION.search(said) and _NEGATION.search(quotes)]
+            if NEGATION.search(said) and NEGATION.search(quotes)]
     dropped = len(state.sentences) - len(kept)
     state.notes.append(f"dropped {dropped} sentence(s): none gives the {question.kind} the question asks for")
     state.sentences = kept

@@ -17,6 +17,7 @@ from assistant.draft import Claim, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, overlap, supported
+from index.text import NEGATION
 
 __all__ = ["support", "accept", "is_supported", "MAX_CLAIMS"]
 
@@ -26,7 +27,6 @@ _AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|concur\w*|both (?:say|said|sta
 
 _ABOUT_SOURCES = re.compile(r"\b(article|text|sources?|context|passages?|information|details)\b", re.IGNORECASE)
 
-_NEGATION = re.compile(r"\b(not|no|never|nor|yet to|declined|refused)\b|n't\b", re.IGNORECASE)
 
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|result(?:s|ed|ing)? in|therefore|thus|hence|so that|in order to|"
@@ -86,7 +86,7 @@ def reports_negation(claim: Claim, by_number: Mapping[int, Source]) -> bool:
     """A claim worded like a refusal that cites sentences stating a negation, and is not about the article:
     a fact about what someone did not do or say, to be checked like any other claim."""
     cited = " ".join(by_number[n].text for n in claim.sources if n in by_number)
-    return bool(cited) and not _ABOUT_SOURCES.search(claim.text) and bool(_NEGATION.search(cited))
+    return bool(cited) and not _ABOUT_SOURCES.search(claim.text) and bool(NEGATION.search(cited))
 
 MAX_CLAIMS = 8
 
