@@ -17,12 +17,14 @@ __all__ = ["Prompts"]
 
 @dataclass(frozen=True)
 class Prompts:
-    """The system and question templates, the focused second-pass template and the refusal sentence."""
+    """The system and question templates, the focused second-pass template, the refusal sentence, and the
+    naive top-k RAG template the evals compare with."""
 
     system: str
     question: str
     refusal: str
     focused: str = ""
+    naive: str = ""
 
     @classmethod
     def load(cls) -> Prompts:
@@ -32,6 +34,7 @@ class Prompts:
             question=(root / "question.md").read_text(encoding="utf-8"),
             refusal=(root / "refusal.txt").read_text(encoding="utf-8").strip(),
             focused=(root / "focused.md").read_text(encoding="utf-8"),
+            naive=(root / "naive.md").read_text(encoding="utf-8"),
         )
 
     def _render(self, template: str, **values: Any) -> str:
@@ -43,6 +46,10 @@ class Prompts:
 
     def render_question(self, question: str, history: Sequence[Turn]) -> str:
         return self._render(self.question, question=question, history=history)
+
+    def render_naive(self, context: str) -> str:
+        """The baseline's system prompt: the retrieved chunks as context, and the refusal sentence."""
+        return self._render(self.naive, context=context, refusal=self.refusal)
 
     def render_focused(self, question: str, history: Sequence[Turn], sources: Sequence[Source]) -> str:
         """The second-pass prompt: only the few most relevant sources, and no way out but to answer."""

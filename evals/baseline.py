@@ -7,10 +7,8 @@ answer, with no citations and no checks. It abstains when its text says the arti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any
 
-import jinja2
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from assistant.answer import Answer, Turn
@@ -25,16 +23,14 @@ class NaiveRAG:
 
     def __init__(self, bot: Any) -> None:
         self.corpus, self.llm, self._bot = bot.corpus, bot.llm, bot
-        self.refusal: str = bot.prompts.refusal
+        self.prompts = bot.prompts
         self.k: int = bot.settings.top_k
-        template = (resources.files("prompts") / "naive.md").read_text(encoding="utf-8")
-        self._template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(template)
 
     def messages(self, question: str, history: Sequence[Turn]) -> list[BaseMessage]:
         query = " ".join([t.question for t in history[-1:]] + [question])
         docs = self.corpus.retriever.invoke(query, k=self.k)
         context = "\n\n".join(d.page_content for d in docs)
-        out: list[BaseMessage] = [SystemMessage(self._template.render(context=context, refusal=self.refusal))]
+        out: list[BaseMessage] = [SystemMessage(self.prompts.render_naive(context))]
         for turn in history:
             out += [HumanMessage(turn.question), AIMessage(turn.answer)]
         return [*out, HumanMessage(question)]
