@@ -23,21 +23,20 @@ __all__ = ["support", "accept", "is_supported", "MAX_CLAIMS"]
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
+# Claims that two accounts agree; "the same colour" or "consistent form" claim no agreement between sources.
 _AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|concur\w*|both (?:say|said|state[sd]?|report(?:s|ed)?))\b", re.I)
-
+# A refusal talks about the article; "She did not say when he would return" reports what a person did not say.
 _ABOUT_SOURCES = re.compile(r"\b(article|text|sources?|context|passages?|information|details)\b", re.IGNORECASE)
-
-
+# A cause the sources do not state is a claim of its own: "X because Y" needs a causal link in its sources.
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|result(?:s|ed|ing)? in|therefore|thus|hence|so that|in order to|"
     r"in (?:retaliation|response|revenge)|caus(?:e|es|ed|ing)|le(?:d|ads|ading) to|prompt(?:s|ed|ing)?|"
     r"to avenge|reason)\b",
     re.IGNORECASE,
 )
-
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
-
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
+
 
 def is_supported(text: str, cited: Sequence[Source]) -> bool:
     """Its facts (numbers, names) are in the cited sentences, so are most of its words, it states a cause
