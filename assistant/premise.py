@@ -51,11 +51,6 @@ def _states(clause: str, sentence: str) -> bool:
     return ok and len(words & content_words(sentence)) >= MIN_STATED * len(words)
 
 
-def _stems(text: str) -> set[str]:
-    """Stems of the content words: "bombing" and "bombings" meet, "northern" and "southern" do not."""
-    return {stem(w) for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS}
-
-
 def check_premise(
     question: str, sources: Sequence[Source], retrieved: set[tuple[str, int]] = frozenset()  # type: ignore[assignment]
 ) -> Premise | None:
@@ -63,7 +58,7 @@ def check_premise(
     clause = presupposition(question)
     if clause is None or not sources:
         return None
-    held = set().union(*(_stems(s.text) for s in sources))
+    held = set().union(*(content_words(s.text) for s in sources))
     absent = frozenset(
         w.lower() for w in WORD.findall(clause)
         if w[0].islower() and w.lower() not in STOPWORDS and len(w) >= 4
@@ -71,11 +66,11 @@ def check_premise(
     )
     if not absent and any(_states(clause, s.text) for s in sources):
         return None
-    plain = {stem(w) for w in WORD.findall(clause) if w[0].islower()} & _stems(clause)
+    plain = {stem(w) for w in WORD.findall(clause) if w[0].islower()} & content_words(clause)
     named = names(clause)
 
     def closeness(s: Source) -> tuple[int, bool, int]:
-        held = _stems(s.text)
+        held = content_words(s.text)
         shared = sum(any(related_stems(p, h) for h in held) for p in plain) + len(named & names(s.text))
         return shared, (s.article_id, s.start) in retrieved, -s.number
 

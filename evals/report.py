@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,9 +73,7 @@ def _ablation_lines(report: Report) -> list[str]:
     rows = ablation_table(report)
     if not rows:
         return []
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["", "Ablation (the same drafts re-grounded with one pass off; change from all passes on):"]
-    return lines + ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return ["", "Ablation (the same drafts re-grounded with one pass off; change from all passes on):", *_aligned(rows)]
 
 
 def summary(report: Report) -> str:
@@ -127,16 +126,20 @@ def _failure(result: CaseResult, report: Report) -> list[str]:
     return [*lines, ""]
 
 
-def _median(values: list[float]) -> float | None:
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
 def median_seconds(report: Report) -> float | None:
-    return _median([r.seconds for r in report.results])
+    return statistics.median(r.seconds for r in report.results) if report.results else None
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """A console table: each column padded to its widest cell."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+
+
+def _markdown_table(rows: list[list[str]]) -> list[str]:
+    """A Markdown table; the first row is the header."""
+    head, *body = rows
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head), *("| " + " | ".join(r) + " |" for r in body)]
 
 
 def markdown(report: Report, naive: Report | None = None) -> str:
@@ -154,9 +157,7 @@ def markdown(report: Report, naive: Report | None = None) -> str:
     rows = ablation_table(report)
     if rows:
         lines += ["", "## Ablation", "", "The same drafts re-grounded with one pass switched off "
-                  "(change from all passes on in brackets).", "",
-                  "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+                  "(change from all passes on in brackets).", "", *_markdown_table(rows)]
     lines += ["", "Slowest: " + ", ".join(f"{r.case.id} ({r.seconds:.1f}s)" for r in report.slowest()), ""]
     failing = [r for r in report.results if r.failures(report.thresholds)]
     lines += [f"## Failing cases ({len(failing)})", ""]
@@ -224,11 +225,8 @@ _TIER_HEAD = ["tier", "cases", "gate", *(_SHORT.get(m, m) for m in TIER_METRICS)
 
 def tiers(results: Mapping[str, tuple[Report, Report | None]]) -> str:
     """The console table of every tier side by side; the naive baseline's value in brackets."""
-    rows = [_TIER_HEAD, *_tier_rows(results)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(_TIER_HEAD))]
     lines = ["", "Tiers. In brackets: the assistant / naive top-k RAG, on the questions the baseline answered "
-             "(all, or a fixed sample with --baseline-limit):"]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+             "(all, or a fixed sample with --baseline-limit):", *_aligned([_TIER_HEAD, *_tier_rows(results)])]
     verdict = all(report.passed for report, _ in results.values())
     lines.append("PASSED" if verdict else "FAILED: " + ", ".join(
         name for name, (report, _) in results.items() if not report.passed))
@@ -255,17 +253,14 @@ def write_tiers(results: Mapping[str, tuple[Report, Report | None]], out_dir: Pa
     }
     json_path, md_path = out_dir / "report.json", out_dir / "report.md"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    table = [_TIER_HEAD, *_tier_rows(results)]
     md = ["# Eval tiers: " + ("PASSED" if data["passed"] else "FAILED"), "",
           "Each cell: the assistant on every case; in brackets, the assistant / naive top-k RAG (same model) on the "
           "questions the baseline answered (all, or a fixed sample with --baseline-limit).", "",
-          "| " + " | ".join(table[0]) + " |", "|" + "---|" * len(table[0])]
-    md += ["| " + " | ".join(r) + " |" for r in table[1:]]
+          *_markdown_table([_TIER_HEAD, *_tier_rows(results)])]
     for name, (report, _) in results.items():
         rows = ablation_table(report)
         if rows:
-            md += ["", f"## Ablation: {name}", "", "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-            md += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+            md += ["", f"## Ablation: {name}", "", *_markdown_table(rows)]
     md += ["", "Per-tier reports: " + ", ".join(f"[{n}]({n}/report.md)" for n in results), ""]
     md_path.write_text("\n".join(md), encoding="utf-8")
     return json_path, md_path

@@ -226,6 +226,7 @@ def run(
 
 
 def _parser() -> argparse.ArgumentParser:
+    from assistant.grounding import PASSES
     from evals.suites import CI_SUITES, SUITES
 
     parser = argparse.ArgumentParser(
@@ -245,7 +246,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--baseline-limit", type=int, metavar="N",
                         help="the baseline answers a fixed, evenly spread sample of N cases per tier (default: all)")
     parser.add_argument("--without", action="extend", nargs="+", default=[], metavar="PASS",
-                        help="switch grounding passes off: support, counting, asked, premise, conflicts")
+                        help=f"switch grounding passes off: {', '.join(name for name, _ in PASSES)}")
     parser.add_argument("--cases", type=Path, help="case file for a single suite (default: the suite's own)")
     parser.add_argument("--thresholds", type=Path, help="thresholds file for a single suite")
     parser.add_argument("--out", type=Path, default=Path("artifacts/eval"),
