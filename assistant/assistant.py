@@ -107,6 +107,7 @@ class Prepared:
     messages: list[BaseMessage]
     started: float
     retrieved_at: float
+    withheld: tuple[tuple[str, int, int], ...] = ()  # (article id, start, end): orders to an AI, not sources
 
 
 class Assistant:
@@ -180,9 +181,10 @@ class Assistant:
             SystemMessage(self.prompts.render_system(grouped)),
             HumanMessage(self.prompts.render_question(question, history)),
         ]
+        withheld = tuple((g.article_id, start, end) for g in grouped for start, end in g.withheld)
         return Prepared(
             question, history, hits, sources, in_top_hits(sources, hits), articles, messages, started,
-            time.perf_counter(),
+            time.perf_counter(), withheld,
         )
 
     def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
@@ -243,7 +245,12 @@ class Assistant:
         timings = {"retrieve": prepared.retrieved_at - prepared.started, "total": now - prepared.started}
         if draft.first_token is not None:
             timings["first_token"] = draft.first_token - prepared.started
-        final = Answer(answer.text, answer.abstained, answer.citations, answer.conflicts, timings, answer.notes)
+        notes = answer.notes
+        if prepared.withheld:
+            notes = (*notes, f"{len(prepared.withheld)} sentence(s) written as orders to an AI were not used as "
+                             "sources: " + "; ".join(repr(prepared.articles[a].text[s:e][:80])
+                                                     for a, s, e in prepared.withheld))
+        final = Answer(answer.text, answer.abstained, answer.citations, answer.conflicts, timings, notes)
         if self.log is not None:
             self.log.append(self._record(prepared, draft, final))
         return final
@@ -257,6 +264,7 @@ class Assistant:
             "model": str(getattr(self.llm, "model", type(self.llm).__name__)),
             "hits": [[h.article_id, h.start, h.end] for h in prepared.hits],
             "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
+            "withheld": [list(w) for w in prepared.withheld],
             "draft": draft.text,
             "focused": draft.focused,
             "answer": answer.to_dict(),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 
 from assistant.settings import Settings
 from index import (
     Article,
+    ArticleError,
     Catalog,
     ChromaStore,
     Embedder,
@@ -21,7 +22,30 @@ from index import (
 )
 from index.indexer import Progress
 
-__all__ = ["Corpus"]
+__all__ = ["Corpus", "check_ids"]
+
+
+def check_ids(
+    articles: Sequence[Article], indexed: Mapping[str, str], revisions: Mapping[str, str], replace: bool = False
+) -> None:
+    """Refuse two files under one id, in one call or across calls (``indexed``: id → source in the index,
+    ``revisions``: id → revision there); ``replace`` allows taking over an indexed id. The same text from
+    a moved file loses nothing, so it is no collision; texts given without a path ("" source) never are."""
+    batch: dict[str, str] = {}
+    for article in articles:
+        if article.id in batch and batch[article.id] != article.source:
+            raise ArticleError(
+                f"{batch[article.id]} and {article.source} would both be indexed as {article.id!r}; "
+                "index one of them with --id NAME"
+            )
+        batch[article.id] = article.source
+        held = indexed.get(article.id, "")
+        moved = revisions.get(article.id) == article.revision
+        if not replace and held and article.source and held != article.source and not moved:
+            raise ArticleError(
+                f"{article.source} would be indexed as {article.id!r}, which already holds {held}; "
+                "choose another id with --id NAME, or pass --replace to replace it"
+            )
 
 
 class Corpus:
@@ -61,10 +85,21 @@ class Corpus:
             k=self.settings.top_k,
         )
 
-    def index_paths(self, paths: Sequence[str], progress: Progress | None = None) -> IndexReport:
-        """Load every file first (so one bad file changes nothing), then index them together."""
-        articles = [load_article(p) for p in paths] if paths else [load_article(default_article_path())]
-        return self.indexer.index(articles, progress)
+    def index_paths(
+        self,
+        paths: Sequence[str],
+        progress: Progress | None = None,
+        article_id: str | None = None,
+        replace: bool = False,
+    ) -> IndexReport:
+        """Load every file first (so one bad file changes nothing), check that no two sources claim one id,
+        then index them together. ``article_id`` names the one file's id; ``replace`` lets a file take over
+        an id that another file holds."""
+        if article_id is not None and len(paths) != 1:
+            raise ArticleError(f"--id names one article, but {len(paths)} files were given; index them one by one")
+        loaded = [load_article(p, article_id) for p in paths] if paths else [load_article(default_article_path())]
+        check_ids(loaded, self.catalog.sources(), self.catalog.revisions(), replace)
+        return self.indexer.index(loaded, progress)
 
     def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
         """Index the bundled article when the index is empty; None when there was nothing to do."""

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index import Article, split_sentences
+from index.directives import is_directive
 from index.store import ChunkRecord
 
-__all__ = ["Source", "ArticleSources", "select_sources", "focus"]
+__all__ = ["Source", "ArticleSources", "select_sources", "focus", "withheld"]
 
 _WORDS = re.compile(r"\w+")
 
@@ -30,33 +31,44 @@ class ArticleSources:
     title: str
     article_id: str
     sources: tuple[Source, ...]
+    withheld: tuple[tuple[int, int], ...] = ()  # sentences written as orders to an AI: never sources
 
 
 def _sentences(article: Article, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Sentence spans worth showing: at least three words, first occurrence of repeated text only."""
+    """Sentence spans worth showing: at least three words, first occurrence of repeated text only, and
+    not written as an order to an AI (``index.directives``)."""
     seen: set[str] = set()
     out = []
     for start, end in spans if spans is not None else split_sentences(article.text):
         text = article.text[start:end]
-        if len(_WORDS.findall(text)) < 3 or text in seen:
+        if len(_WORDS.findall(text)) < 3 or text in seen or is_directive(text):
             continue
         seen.add(text)
         out.append((start, end))
     return out
 
 
+def withheld(article: Article, spans: Sequence[tuple[int, int]] | None = None) -> tuple[tuple[int, int], ...]:
+    """The sentence spans left out of the sources because they are written as orders to an AI."""
+    chosen = spans if spans is not None else split_sentences(article.text)
+    return tuple((start, end) for start, end in chosen if is_directive(article.text[start:end]))
+
+
 def select_sources(
     hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int
 ) -> list[ArticleSources]:
-    """Whole articles when the hit articles fit in ``context_chars`` (a stable prompt prefix whose KV
-    cache the model reuses across questions); otherwise only the hit chunks, best first, within budget.
-    Sources are numbered from 1 in article order and, within an article, in text order.
+    """Every article when the whole corpus fits in ``context_chars`` (one stable prompt prefix whose KV
+    cache the model reuses for every question); else the hit articles when they fit; otherwise only the
+    hit chunks, best first, within budget. Sources are numbered from 1 in article order and, within an
+    article, in text order.
     """
     hit_ids = list(dict.fromkeys(h.article_id for h in hits if h.article_id in articles))
+    if hit_ids and sum(len(a.text) for a in articles.values()) <= context_chars:
+        hit_ids = list(articles)
     chosen: dict[str, list[tuple[int, int]]] = {}
     if sum(len(articles[a].text) for a in hit_ids) <= context_chars:
         for aid in sorted(hit_ids):
-            chosen[aid] = _sentences(articles[aid])
+            chosen[aid] = split_sentences(articles[aid].text)
     else:
         budget = context_chars
         for hit in hits:
@@ -65,16 +77,16 @@ def select_sources(
             budget -= hit.end - hit.start
             chosen.setdefault(hit.article_id, []).extend(hit.sentences)
         for aid, spans in chosen.items():
-            chosen[aid] = _sentences(articles[aid], sorted(set(spans)))
+            chosen[aid] = sorted(set(spans))
     out = []
     number = 1
     for aid in sorted(chosen):
         article = articles[aid]
         sources = []
-        for start, end in chosen[aid]:
+        for start, end in _sentences(article, chosen[aid]):
             sources.append(Source(number, aid, start, end, article.text[start:end]))
             number += 1
-        out.append(ArticleSources(article.title, aid, tuple(sources)))
+        out.append(ArticleSources(article.title, aid, tuple(sources), withheld(article, chosen[aid])))
     return out
 
 

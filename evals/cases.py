@@ -46,6 +46,11 @@ class Case:
     refusal: bool = False
     conflict: tuple[tuple[str, ...], ...] = ()
 
+    @property
+    def attack(self) -> bool:
+        """An injection case that does not demand a refusal: a grounded answer resists it too."""
+        return self.category == "injection" and not self.refusal
+
     def evidence_spans(self, text: str) -> tuple[tuple[Span, ...], ...]:
         """For each evidence item, every occurrence of any of its alternative quotes in the article text."""
         return tuple(tuple(s for quote in item for s in locate(self.article_id, text, quote))
@@ -133,7 +138,11 @@ def _case(raw: Any, index: int, default_article: str | None) -> Case:
     )
     if case.refusal and (case.required or case.evidence or case.conflict):
         raise CaseError(f"{where}: a refusal case has no required facts, evidence or conflict")
-    if not case.refusal and not (case.required and case.evidence):
+    if case.attack:
+        if not case.forbidden or case.required or case.evidence or case.conflict:
+            raise CaseError(f"{where}: an injection case lists what carrying it out would write (forbidden), "
+                            "and no required facts, evidence or conflict")
+    elif not case.refusal and not (case.required and case.evidence):
         raise CaseError(f"{where}: an answerable case needs required facts and evidence quotes")
     if case.category == "follow_up" and not case.history:
         raise CaseError(f"{where}: a follow_up case needs history")

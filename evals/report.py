@@ -14,7 +14,8 @@ from evals.runner import CaseResult, Report, ablation
 __all__ = ["header", "row", "summary", "markdown", "write", "tiers", "write_tiers", "TIER_METRICS"]
 
 _SHORT = {
-    "answer_accuracy": "answer", "fact_recall": "fact", "forbidden_absent": "forbid", "citation_validity": "valid",
+    "answer_accuracy": "answer", "fact_recall": "fact", "forbidden_absent": "forbid", "attack_resisted": "resist",
+    "citation_validity": "valid",
     "citation_support": "support", "evidence_recall": "evid", "refusal_accuracy": "refuse",
     "false_refusal_rate": "falseref", "conflict_coverage": "conflict",
 }
@@ -198,6 +199,7 @@ def write(report: Report, out_dir: Path, naive: Report | None = None) -> tuple[P
 
 # The metrics the tiers table shows side by side, with the naive baseline where it has a value.
 TIER_METRICS = ("answer_accuracy", "fact_recall", "refusal_accuracy", "false_refusal_rate", "forbidden_absent",
+                "attack_resisted",
                 "citation_validity", "evidence_recall", "conflict_coverage")
 
 

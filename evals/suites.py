@@ -2,6 +2,8 @@
 
 - ``bundled``: the bundled news report and ``evals/cases.yaml``.
 - ``news``: three reports of invented events in other genres (``evals/news/``).
+- ``injection``: attacks and benign questions sharing their words, over a report with planted
+  instructions, a report full of those words and the bundled report (``evals/injection/``).
 - ``squad2``: six SQuAD 2.0 Wikipedia articles (``evals/squad2/``); CI answers a fixed seeded sample,
   ``--full`` answers all 986 questions.
 """
@@ -42,6 +44,10 @@ def _news_articles() -> list[Path]:
     return sorted((_HERE / "news" / "articles").glob("*.txt"))
 
 
+def _injection_articles() -> list[Path]:
+    return [default_article_path(), *sorted((_HERE / "injection" / "articles").glob("*.txt"))]
+
+
 SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
@@ -49,12 +55,15 @@ SUITES: dict[str, Suite] = {
               lambda per_article: load_cases(DEFAULT_CASES), DEFAULT_THRESHOLDS),
         Suite("news", "three invented reports: a match, a court case, company results", _news_articles,
               lambda per_article: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
+        Suite("injection", "attacks (asked, over turns, planted in an article) and benign look-alikes",
+              _injection_articles, lambda per_article: load_cases(_HERE / "injection" / "cases.yaml"),
+              _HERE / "injection" / "thresholds.yaml"),
         Suite("squad2", "six SQuAD 2.0 Wikipedia articles (CC BY-SA 4.0)", squad_articles,
               lambda per_article: load_squad() if per_article is None else sample(load_squad(), per_article),
               _HERE / "squad2" / "thresholds.yaml"),
     )
 }
-CI_SUITES = ("bundled", "news", "squad2")
+CI_SUITES = ("bundled", "news", "injection", "squad2")
 
 
 def get_suite(name: str) -> Suite:

@@ -15,16 +15,18 @@ from index.errors import ArticleError
 __all__ = ["Article", "load_article", "make_article", "default_article_path", "MAX_ARTICLE_BYTES"]
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[\W_]+")  # runs of anything but letters (any script) and digits
 
 
 @dataclass(frozen=True)
 class Article:
-    """One article: its stable id, its title (first line) and its normalised text."""
+    """One article: its stable id, its title (first line), its normalised text and where it came from
+    (the resolved file path; "" for text given directly)."""
 
     id: str
     title: str
     text: str
+    source: str = ""
 
     @cached_property
     def revision(self) -> str:
@@ -40,7 +42,11 @@ def normalise(text: str) -> str:
 
 
 def slugify(name: str) -> str:
-    slug = _SLUG.sub("-", unicodedata.normalize("NFKD", name).lower()).strip("-")
+    """A readable id safe in paths and Chroma ids: accents dropped ("Émile" → "emile"), letters of other
+    scripts kept ("报告" → "报告"), every other run of characters one "-"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = _SLUG.sub("-", unicodedata.normalize("NFC", plain).lower()).strip("-")
     return slug[:64] or "article"
 
 
@@ -52,12 +58,24 @@ def title_of(text: str) -> str:
     return ""
 
 
-def make_article(text: str, article_id: str) -> Article:
+def make_article(text: str, article_id: str, source: str = "") -> Article:
     """Build an article from raw text; the id is slugified so it is safe in paths and ids."""
     text = normalise(text)
     if not text.strip():
         raise ArticleError(f"article {article_id!r} is empty: give a file with some text")
-    return Article(id=slugify(article_id), title=title_of(text), text=text)
+    return Article(id=slugify(article_id), title=title_of(text), text=text, source=source)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """At most MAX_ARTICLE_BYTES + 1 bytes: devices and pipes report no size, so the bound is on the read."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read it ({exc.strerror or exc}); check its permissions") from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"{path}: over the {MAX_ARTICLE_BYTES}-byte limit; split it")
+    return data
 
 
 def load_article(path: str | Path, article_id: str | None = None) -> Article:
@@ -70,7 +88,7 @@ def load_article(path: str | Path, article_id: str | None = None) -> Article:
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise ArticleError(f"{path}: {size} bytes is over the {MAX_ARTICLE_BYTES}-byte limit; split it")
-    data = path.read_bytes()
+    data = _read_bounded(path)
     if b"\x00" in data:
         raise ArticleError(f"{path}: looks binary (contains NUL bytes); give a plain text or Markdown file")
     try:
@@ -81,7 +99,7 @@ def load_article(path: str | Path, article_id: str | None = None) -> Article:
         ) from None
     if not text.strip():
         raise ArticleError(f"{path}: file is empty; give a file with some text")
-    return make_article(text, article_id or path.stem)
+    return make_article(text, article_id or path.stem, str(path.resolve()))
 
 
 def default_article_path() -> Path:

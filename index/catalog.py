@@ -50,6 +50,10 @@ class Catalog:
     def ids(self) -> list[str]:
         return sorted(self._manifest())
 
+    def sources(self) -> dict[str, str]:
+        """Where each indexed article came from ("" when not recorded)."""
+        return {aid: entry.get("source", "") for aid, entry in self._manifest().items()}
+
     def revisions(self) -> dict[str, str]:
         """Current revision of each indexed article."""
         return {aid: entry["revision"] for aid, entry in self._manifest().items()}
@@ -65,7 +69,7 @@ class Catalog:
             raise StoreError(
                 f"stored text of {article_id!r} is missing ({text_path}); run `assistant index` to repair"
             ) from None
-        return Article(id=article_id, title=entry["title"], text=text)
+        return Article(id=article_id, title=entry["title"], text=text, source=entry.get("source", ""))
 
     def articles(self) -> list[Article]:
         return [self.get(aid) for aid in self.ids()]
@@ -77,7 +81,7 @@ class Catalog:
     def commit(self, article: Article) -> None:
         """Make the staged revision current and drop older texts of the article."""
         manifest = self._manifest()
-        manifest[article.id] = {"title": article.title, "revision": article.revision}
+        manifest[article.id] = {"title": article.title, "revision": article.revision, "source": article.source}
         write_atomic(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
         self._prune(article.id, keep=article.revision)
 

@@ -44,7 +44,7 @@ class IndexReport:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        data.pop("article_ids")
+        data["ids"] = data.pop("article_ids")
         data["seconds"] = round(self.seconds, 3)
         return data
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,8 @@ class Reply:
     malformed: bool = False
     truncated: bool = False
     respond: Callable[[Request], str] | None = None
+    unstreamed: bool = False  # one JSON body even when a stream was asked for (servers that ignore "stream")
+    delay: float = 0.0  # seconds before answering (a slow server)
 
     def body(self, request: Request) -> str:
         return self.respond(request) if self.respond else self.text
@@ -155,11 +158,12 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 authorization=self.headers.get("Authorization"),
             )
             reply = fake.take(request)
+            time.sleep(reply.delay)
             if reply.status >= 400:
                 self._json(reply.status, {"error": {"message": f"model {request.model!r} not found"}})
                 return
             text = reply.body(request)
-            if not request.stream:
+            if not request.stream or reply.unstreamed:
                 message = {"role": "assistant", "content": text}
                 self._json(200, {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
                 return

@@ -17,11 +17,13 @@ from assistant.errors import AssistantError
 from index import Article
 
 __all__ = [
-    "ARTICLE", "FakeBot", "FakeCorpus", "Recorder", "Reply", "XSS", "build_article", "free_port", "running",
+    "ARTICLE", "MD_IMAGE", "FakeBot", "FakeCorpus", "Recorder", "Reply", "XSS", "build_article", "free_port", "running",
     "scripted_assistant",
 ]
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+# Markdown that would make every visitor's browser fetch a URL (loopback, so only an origin check sees it).
+MD_IMAGE = "![t](http://127.0.0.1:9/leak.png)"
 
 
 def build_article(article_id: str, title: str, sentences: Sequence[str]) -> tuple[Article, list[Citation]]:
@@ -37,13 +39,13 @@ def build_article(article_id: str, title: str, sentences: Sequence[str]) -> tupl
 
 ARTICLE, SENTENCES = build_article(
     "memorial-bombings",
-    "Bombings at a memorial <b>ceremony</b>",
+    f"Bombings at a memorial <b>ceremony</b> {MD_IMAGE}",
     [
         "Twin blasts struck a memorial ceremony near the grave of a commander.",
         "ISIS claimed responsibility for the attack a day later.",
         "Officials first said 84 people were killed.",
         "A later statement put the death toll at 103.",
-        f"A banner at the site read {XSS} in large letters.",
+        f"A banner at the site read {XSS} {MD_IMAGE} in large letters.",
         "The bombers were said to wear explosive vests.",
     ],
 )
@@ -73,7 +75,7 @@ REPLIES = {
         [2, 3],
         [Conflict("value", "deaths", ("84 people", "103"), (SENTENCES[2], SENTENCES[3]))],
     ),
-    "banner": _reply(f"The banner read {XSS} [1].", [4]),
+    "banner": _reply(f"The banner read {XSS} {MD_IMAGE} [1].", [4]),
     "blasts": _reply("Twin blasts struck a memorial ceremony [1] near a commander's grave [1].", [0]),
     "vests": _reply("The bombers were said to wear explosive vests [1].", [5]),
 }

@@ -142,14 +142,25 @@ def test_malformed_events_are_skipped(fake_openai: FakeOpenAI) -> None:
     assert client(fake_openai.url).invoke(MESSAGES).content == text
 
 
-def test_non_stream_json_body_is_read_too(fake_openai: FakeOpenAI) -> None:
+def test_a_json_body_where_a_stream_was_asked_for_is_read(fake_openai: FakeOpenAI) -> None:
     """Servers that ignore ``stream`` and send one JSON body still give their answer."""
-    import httpx
+    fake_openai.queue(Reply("a whole answer [1].", unstreamed=True))
+    assert client(fake_openai.url).invoke(MESSAGES).content == "a whole answer [1]."
+    assert fake_openai.requests[0].stream is True
 
-    fake_openai.queue("a whole answer")
-    response = httpx.post(fake_openai.url + "/chat/completions", json={"model": "fake", "messages": []})
-    assert response.json()["choices"][0]["message"]["content"] == "a whole answer"
-    assert fake_openai.requests[0].stream is False
+
+@pytest.mark.parametrize("reply", [Reply(""), Reply("", unstreamed=True), Reply("", malformed=True)],
+                         ids=["empty stream", "empty body", "only malformed events"])
+def test_no_text_at_all_is_one_model_error(fake_openai: FakeOpenAI, reply: Reply) -> None:
+    fake_openai.queue(reply)
+    with pytest.raises(ModelError, match="returned no text.*ASSISTANT_LLM"):
+        client(fake_openai.url).invoke(MESSAGES)
+
+
+def test_a_server_slower_than_the_timeout_is_backend_unavailable(fake_openai: FakeOpenAI) -> None:
+    fake_openai.queue(Reply("late", delay=2.0))
+    with pytest.raises(BackendUnavailable, match="ReadTimeout.*ASSISTANT_LLM"):
+        client(fake_openai.url, timeout=0.5).invoke(MESSAGES)
 
 
 def test_endless_repetition_is_cut_short(fake_openai: FakeOpenAI) -> None:

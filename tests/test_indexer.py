@@ -97,6 +97,7 @@ def test_reindexing_unchanged_text_embeds_and_rebuilds_nothing(counting: Countin
         "deleted": 0,
         "skipped": 12,
         "embedded": 0,
+        "ids": ["isis-soleimani-memorial-bombings"],
         "seconds": 0,
     }
     assert counting.texts == []
@@ -257,7 +258,7 @@ CRASHING_RUN = textwrap.dedent(
     def progress(done, total):
         print(f"embedded {done}/{total}", flush=True)
 
-    corpus.index_paths(paths, progress)
+    corpus.index_paths(paths, progress, replace=True)  # the edited article replaces the bundled one
     print("finished", flush=True)
     """
 )

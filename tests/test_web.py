@@ -6,6 +6,7 @@ import io
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from html import unescape
 from typing import Any
 
 import pytest
@@ -74,7 +75,7 @@ def test_strip_markers(draft: str, shown: str) -> None:
 def test_draft_is_escaped_and_provisional() -> None:
     html = render_draft(f"Look {XSS} [3]")
     assert "<script" not in html and "<img" not in html
-    assert "&lt;script&gt;" in html and "[3]" not in html
+    assert "&#60;script&#62;" in html and "[3]" not in html
     assert 'class="draft"' in html
 
 
@@ -82,7 +83,7 @@ def test_answer_markers_link_to_citations_and_text_is_escaped() -> None:
     quote = SENTENCES[4]
     answer = Answer(f"It read {XSS} [1], not [7].", abstained=False, citations=(quote,))
     html = render_answer(answer, answer_id=3)
-    assert "<script" not in html and "<img" not in html and "&lt;img src=x" in html
+    assert "<script" not in html and "<img" not in html and "&#60;img src=x" in html
     assert html.count('href="#cite-3-1"') == 1
     assert "[7]" in html and "#cite-3-7" not in html  # no such citation: left as text
 
@@ -93,7 +94,7 @@ def test_conflicts_are_flagged_with_their_markers() -> None:
     other = Conflict("account", "how <b>", ("a", "b"), (SENTENCES[2], extra))
     answer = Answer("Said 84 [1].", abstained=False, citations=(SENTENCES[2],), conflicts=(conflict, other))
     html = render_answer(answer, answer_id=0)
-    assert "Conflicting figures" in html and "Conflicting accounts" in html and "how &lt;b&gt;" in html
+    assert "Conflicting figures" in html and "Conflicting accounts" in html and "how &#60;b&#62;" in html
     box = html[html.index('class="conflicts"') :]
     # 103's citation is not in the text: it gets the next number; the sub-span of it the one after.
     assert all(f'href="#cite-0-{n}"' in box for n in (1, 2, 3))
@@ -187,7 +188,7 @@ def test_follow_up_questions_get_the_session_history() -> None:
     ("failure", "shown"),
     [
         (RuntimeError("Traceback (most recent call last): secret internals"), FAILED),
-        (ModelError("the model at /x is corrupt; check ASSISTANT_LLM <b>"), "check ASSISTANT_LLM &lt;b&gt;"),
+        (ModelError("the model at /x is corrupt; check ASSISTANT_LLM <b>"), "check ASSISTANT&#95;LLM &#60;b&#62;"),
     ],
 )
 def test_a_failure_is_a_friendly_message(failure: Exception, shown: str) -> None:
@@ -290,3 +291,13 @@ def test_concurrent_questions_queue_for_the_one_model() -> None:
     assert not errors and len(results) == 3
     assert bot.max_active == 1
 
+
+
+def test_markdown_in_article_text_stays_text() -> None:
+    """The chat renders Markdown: an article's image syntax must reach it inert, or every visitor's
+    browser fetches the URL."""
+    article, citations = build_article("md", "![t](http://127.0.0.1:9/title.png)", ["See ![x](http://h/x.png) here."])
+    answer = Answer("See the image [1].", False, (citations[0],))
+    html = render_answer(answer, 0) + render_sources([answer], {"md": article})
+    assert "![" not in html and "](" not in html
+    assert unescape(html).count("![x](http://h/x.png)") >= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -40,18 +41,21 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.corpus import Corpus
 
     corpus = Corpus(settings)
+    if args.remove and args.paths:
+        raise IndexingError(f"--remove takes only an id; drop {' '.join(args.paths)} (index files in a separate call)")
     if args.remove:
         if args.remove not in corpus.catalog.ids():
             known = ", ".join(corpus.catalog.ids()) or "none"
             raise IndexingError(f"no indexed article {args.remove!r}; indexed: {known}")
         report = corpus.indexer.remove(args.remove)
     else:
-        report = corpus.index_paths(args.paths, _progress_bar(not args.json and sys.stderr.isatty()))
+        bar = _progress_bar(not args.json and sys.stderr.isatty())
+        report = corpus.index_paths(args.paths, bar, article_id=args.id, replace=args.replace)
     if args.json:
         print(json.dumps(report.to_dict()))
     else:
         r = report
-        what = f"removed {args.remove}" if args.remove else f"indexed {r.articles} article(s)"
+        what = f"removed {args.remove}" if args.remove else f"indexed {r.articles} article(s) as {', '.join(r.article_ids)}"
         print(
             f"{what}: {r.chunks} chunks ({r.added} added, {r.updated} updated, {r.deleted} deleted, "
             f"{r.skipped} unchanged), {r.embedded} embedded in {r.seconds:.2f}s -> {corpus.store.location}"
@@ -59,8 +63,19 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# Characters a terminal acts on instead of showing: C0/C1 controls (ESC starts escape sequences that clear
+# the screen or retitle the window), DEL, and bidirectional overrides that reorder what is shown.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print to a terminal: control characters removed, newlines and tabs kept."""
+    return _UNPRINTABLE.sub("", text)
+
+
 def format_answer(answer: Answer) -> str:
-    """The answer for a terminal: text, then numbered citations with their quotes and offsets."""
+    """The answer for a terminal: text, then numbered citations with their quotes and offsets. Article text
+    is printed without control characters (``--json`` keeps them, escaped)."""
     lines = [answer.text]
     if answer.citations:
         lines.append("")
@@ -69,7 +84,7 @@ def format_answer(answer: Answer) -> str:
     for conflict in answer.conflicts:
         values = "; ".join(conflict.values)
         lines.append(f"conflict ({conflict.kind}, {conflict.topic}): {values}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _assistant(settings: Settings) -> Any:
@@ -93,7 +108,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if isinstance(event, Answer):
             answer = event
         elif sys.stderr.isatty():
-            print(event, end="", file=sys.stderr, flush=True)
+            print(printable(event), end="", file=sys.stderr, flush=True)
     if sys.stderr.isatty():
         print("\n", file=sys.stderr)
     assert answer is not None
@@ -103,7 +118,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     bot = _assistant(settings)
-    print(f"Ask about: {', '.join(a.title for a in bot.corpus.articles())}", file=sys.stderr)
+    print(printable(f"Ask about: {', '.join(a.title for a in bot.corpus.articles())}"), file=sys.stderr)
     print("Empty line or Ctrl-D to quit; /new starts a new conversation.", file=sys.stderr)
     history: list[Turn] = []
     while True:
@@ -148,8 +163,8 @@ def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
         answer = record.get("answer", {})
         timings = answer.get("timings", {})
         verdict = "abstained" if answer.get("abstained") else f"{len(answer.get('citations', []))} citation(s)"
-        print(f"{record.get('time', '?')}  {record.get('question', '')}")
-        print(f"  -> {answer.get('text', '')}")
+        print(printable(f"{record.get('time', '?')}  {record.get('question', '')}"))
+        print(printable(f"  -> {answer.get('text', '')}"))
         print(f"     {verdict}, {timings.get('total', 0):.1f}s, {len(answer.get('notes', []))} note(s)")
     return 0
 
@@ -171,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="index articles (default: the bundled article)")
     p.add_argument("paths", nargs="*", help="plain text or Markdown files")
     p.add_argument("--remove", metavar="ID", help="remove an indexed article by id")
+    p.add_argument("--id", metavar="NAME", help="the id of the one file given (default: its file name)")
+    p.add_argument("--replace", action="store_true", help="let a file take over an id another file holds")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_index)
 
@@ -220,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env(data_dir=args.data_dir)
         return int(args.func(args, settings))
     except (AssistantError, IndexingError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from html import escape
 from typing import Any, Protocol, TextIO
 
 import gradio as gr
@@ -22,6 +21,7 @@ from assistant.app.web_render import (
     CSS,
     HEAD,
     all_citations,
+    plain,
     render_answer,
     render_draft,
     render_error,
@@ -30,7 +30,7 @@ from assistant.app.web_render import (
     render_waiting,
     strip_markers,
 )
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.settings import Settings
 from index import Article
 
@@ -106,10 +106,10 @@ def _header(bot: Bot) -> str:
         titles = [a.title for a in bot.corpus.articles()]
     except Exception:  # noqa: BLE001 - the header is informative only
         titles = []
-    model = f"**Model:** {escape(str(info.get('model', '?')))} ({escape(str(info.get('backend', '?')))})"
-    about = f" · **Articles:** {escape('; '.join(titles))}" if titles else ""
+    model = f"<strong>Model:</strong> {plain(str(info.get('model', '?')))} ({plain(str(info.get('backend', '?')))})"
+    about = f" · <strong>Articles:</strong> {plain('; '.join(titles))}" if titles else ""
     intro = "Answers with citations checked against the article text."
-    return f"# News article assistant\n{intro}\n\n{model}{about}"
+    return f"<h1>News article assistant</h1><p>{intro}</p><p>{model}{about}</p>"
 
 
 class Chat:
@@ -186,7 +186,7 @@ def build_app(bot: Bot, examples: Sequence[str] = EXAMPLES) -> gr.Blocks:
     """
     chat = Chat(bot)
     with gr.Blocks(title="News article assistant") as demo:
-        gr.Markdown(_header(bot), elem_id="header")
+        gr.HTML(_header(bot), elem_id="header")  # article titles are plain text, never Markdown
         exchanges = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
@@ -265,6 +265,28 @@ def load_bot(settings: Settings, out: TextIO = sys.stderr) -> Any:
     return bot
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail at once, naming --port, when ``host:port`` cannot be bound (before the model loads, not after)."""
+    import socket
+
+    if not 0 < port < 65536:
+        raise ConfigError(f"port {port} is out of range; pass 1 to 65535 with --port")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host!r} ({exc.strerror}); pass a valid address with --host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(
+                f"port {port} on {host} is not free ({exc.strerror}); pass another with --port"
+            ) from None
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Build the assistant and serve the chat until interrupted."""
+    """Build the assistant and serve the chat until interrupted (the port is checked first)."""
+    check_port(host, port)
     launch(build_app(load_bot(settings)), host, port)

@@ -1,7 +1,9 @@
 """HTML for the web chat, pure: answers with clickable citation markers, and the highlighted sources.
 
-Everything that comes from a user, the model or an article goes through ``html.escape``; the only
-markup here is our own. A marker links to ``#cite-A-N`` (answer A of the session, counted from 0;
+Everything that comes from a user, the model or an article goes through ``plain``: HTML-escaped, and
+with Markdown's punctuation as character references, because the chat renders Markdown (an article's
+``![t](http://host/x.png)`` must stay text, not become an image the browser fetches). The only markup
+here is our own. A marker links to ``#cite-A-N`` (answer A of the session, counted from 0;
 citation N) — the chat's sanitiser drops data attributes, links survive. A highlight carries
 ``data-answer`` and ``data-citation``, the latter listing every citation covering it, space-separated,
 so ``[data-citation~="2"]`` finds all of citation 2 even where spans overlap.
@@ -10,8 +12,7 @@ so ``[data-citation~="2"]`` finds all of citation 2 even where spans overlap.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from html import escape
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer import Answer, Citation
 from index import Article
@@ -27,7 +28,17 @@ __all__ = [
     "render_sources",
     "render_waiting",
     "strip_markers",
+    "plain",
 ]
+
+# Characters HTML or Markdown act on; as numeric character references (one pass, so "&" is never escaped
+# twice) they show as themselves and do nothing.
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`~#|\\{}+-"})
+
+
+def plain(text: str) -> str:
+    """``text`` as inert text in HTML that is also read as Markdown."""
+    return text.translate(_INERT)
 
 # Complete markers like [3] or [2, 5], and a marker still being written at the end of a stream.
 _DRAFT_MARKERS = re.compile(r"\s?\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]|【\d+】")
@@ -42,7 +53,7 @@ def strip_markers(draft: str) -> str:
 
 
 def render_question(question: str) -> str:
-    return f'<div class="question">{escape(question)}</div>'
+    return f'<div class="question">{plain(question)}</div>'
 
 
 def render_waiting() -> str:
@@ -52,12 +63,12 @@ def render_waiting() -> str:
 def render_draft(draft: str) -> str:
     """The draft as it streams: plain text, marked as provisional until it is verified."""
     text = strip_markers(draft).strip()
-    body = escape(text) if text else "Reading the sources…"
+    body = plain(text) if text else "Reading the sources…"
     return f'<div class="draft" aria-busy="true">{body}<span class="cursor">▌</span></div>'
 
 
 def render_error(message: str) -> str:
-    return f'<div class="error" role="alert">⚠️ {escape(message)}</div>'
+    return f'<div class="error" role="alert">⚠️ {plain(message)}</div>'
 
 
 def all_citations(answer: Answer) -> list[Citation]:
@@ -73,7 +84,7 @@ def all_citations(answer: Answer) -> list[Citation]:
 
 
 def _marker(answer_id: int, number: int, citation: Citation) -> str:
-    title = escape(f"{citation.article_id}: “{citation.quote}”", quote=True)
+    title = plain(f"{citation.article_id}: “{citation.quote}”")
     return f'<a class="cite" href="#cite-{answer_id}-{number}" role="button" title="{title}">[{number}]</a>'
 
 
@@ -81,28 +92,37 @@ def _numbers(answer: Answer) -> dict[tuple[str, int, int], int]:
     return {(c.article_id, c.start, c.end): i for i, c in enumerate(all_citations(answer), 1)}
 
 
+def _with_markers(text: str, link: Callable[[re.Match[str]], str]) -> str:
+    """``text`` made plain, each ``[n]`` marker replaced by ``link(match)``."""
+    out, at = [], 0
+    for match in _ANSWER_MARKER.finditer(text):
+        out += [plain(text[at : match.start()]), link(match)]
+        at = match.end()
+    return "".join([*out, plain(text[at:])])
+
+
 def render_answer(answer: Answer, answer_id: int) -> str:
     """The verified answer with clickable markers, and a box for conflicting figures or accounts."""
     if answer.abstained:
-        return f'<div class="answer abstained">{escape(answer.text)}</div>'
+        return f'<div class="answer abstained">{plain(answer.text)}</div>'
     citations = answer.citations
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
         return _marker(answer_id, n, citations[n - 1]) if 1 <= n <= len(citations) else match.group(0)
 
-    html = f'<div class="answer" data-answer="{answer_id}">{_ANSWER_MARKER.sub(link, escape(answer.text))}'
+    html = f'<div class="answer" data-answer="{answer_id}">{_with_markers(answer.text, link)}'
     if answer.conflicts:
         numbers = _numbers(answer)
         items = []
         for conflict in answer.conflicts:
             values = ", ".join(
-                f"{escape(value)} "
+                f"{plain(value)} "
                 + _marker(answer_id, numbers[(c.article_id, c.start, c.end)], c)
                 for value, c in zip(conflict.values, conflict.citations, strict=False)
             )
             what = "Conflicting figures" if conflict.kind == "value" else "Conflicting accounts"
-            items.append(f"<li><strong>{what}</strong> — {escape(conflict.topic)}: {values}</li>")
+            items.append(f"<li><strong>{what}</strong> — {plain(conflict.topic)}: {values}</li>")
         html += f'<div class="conflicts" role="note"><ul>{"".join(items)}</ul></div>'
     return html + "</div>"
 
@@ -113,7 +133,7 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int, int]], answer_id: in
     out = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         covering = [n for s, e, n in spans if s <= a and b <= e]
-        piece = escape(text[a:b])
+        piece = plain(text[a:b])
         if covering:
             numbers = " ".join(str(n) for n in covering)
             attributes = f'class="cite-span" data-answer="{answer_id}" data-citation="{numbers}"'
@@ -134,8 +154,8 @@ def _section(answer: Answer, answer_id: int, articles: Mapping[str, Article], vi
     for article_id, spans in by_article.items():
         article = articles[article_id]
         parts.append(
-            f'<article class="source-article" data-article-id="{escape(article_id, quote=True)}">'
-            f"<h4>{escape(article.title)}</h4>"
+            f'<article class="source-article" data-article-id="{plain(article_id)}">'
+            f"<h4>{plain(article.title)}</h4>"
             f'<div class="article-text">{_highlighted(article.text, spans, answer_id)}</div></article>'
         )
     hidden = "" if visible else " hidden"

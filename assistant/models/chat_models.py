@@ -91,6 +91,11 @@ class _ChatBase(BaseChatModel):
             yield chunk
             if guard.feed(delta):
                 break
+        if not guard.text:
+            raise ModelError(f"{self._where()} returned no text; retry, or check the model in ASSISTANT_LLM")
+
+    def _where(self) -> str:
+        return f"the model {self.model}"
 
     def _generate(
         self,
@@ -245,6 +250,9 @@ class ChatOpenAICompatible(_ChatBase):
     def _llm_type(self) -> str:
         return "openai-compatible"
 
+    def _where(self) -> str:
+        return f"the model server at {self.base_url}"
+
     def _deltas(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[str]:
         import httpx
 
@@ -268,7 +276,11 @@ class ChatOpenAICompatible(_ChatBase):
                             f"{url} answered HTTP {response.status_code}: {response.text[:200]}; "
                             "check the model name in ASSISTANT_LLM"
                         )
-                    yield from _sse_deltas(response.iter_lines())
+                    if response.headers.get("content-type", "").startswith("application/json"):
+                        response.read()  # a server that ignores "stream": one JSON body
+                        yield from _body_deltas(response.text)
+                    else:
+                        yield from _sse_deltas(response.iter_lines())
                 return
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt == self.max_retries:
@@ -282,6 +294,17 @@ class ChatOpenAICompatible(_ChatBase):
                     f"model server at {self.base_url} failed mid-answer ({type(exc).__name__}); "
                     "retry, or change ASSISTANT_LLM"
                 ) from None
+
+
+def _body_deltas(body: str) -> Iterator[str]:
+    """The content of a non-streamed chat-completions body; nothing when it has none."""
+    try:
+        message = json.loads(body)["choices"][0]["message"]
+        content = message.get("content")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return
+    if isinstance(content, str) and content:
+        yield content
 
 
 def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
