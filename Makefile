@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-test serve test lint unit eval chromium bench clean
+.PHONY: install install-test serve test lint unit soak eval chromium bench clean
 
 # torch first, pinned to the CPU build on disk, so nothing pulls a CUDA build; llama-cpp-python is
 # compiled without -march=native (the native build crashes with SIGILL on these CPUs).
@@ -39,9 +39,14 @@ lint: install-test
 	$(BIN)/ruff check assistant index evals prompts tests scripts
 	$(BIN)/mypy
 
-# Everything but the per-case eval tests: fakes, the real model, a real Chroma server, real Chromium.
+# Everything but the per-case eval tests and the soak run: fakes, the real model, a real Chroma server,
+# real Chromium, and tests/reliability (bad inputs, outages, load, injection).
 unit: install-test
-	$(BIN)/pytest -m "not eval" -q
+	$(BIN)/pytest -m "not eval and not soak" -q
+
+# The 20-minute soak run of tests/reliability/test_soak.py (SOAK_MINUTES to change it).
+soak: install-test
+	$(BIN)/pytest -m soak -q tests/reliability/test_soak.py
 
 # Every eval tier (bundled, news, squad2's seeded sample) with the real default model, each gated on its
 # own thresholds; the naive top-k RAG baseline answers a fixed sample of each tier in the same run.

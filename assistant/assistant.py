@@ -22,7 +22,6 @@ from assistant.answer_log import AnswerLog, log_path
 from assistant.draft import is_refusal, parse_draft
 from assistant.errors import InputError
 from assistant.grounding import ground
-from assistant.guard import is_injection
 from assistant.prompting import Prompts
 from assistant.relevance import anchored
 from assistant.settings import Settings
@@ -195,9 +194,6 @@ class Assistant:
         refusal to fall back on: small models refuse answerable questions in long contexts far more
         often than they invent facts, and the support and anchor checks catch what they invent.
         """
-        if is_injection(prepared.question):
-            yield Draft(self.prompts.refusal, None)
-            return
         first_token: list[float] = []
         text = yield from self._stream_text(prepared.messages, first_token)
         claims = parse_draft(text)

@@ -292,6 +292,14 @@ def test_concurrent_questions_queue_for_the_one_model() -> None:
     assert bot.max_active == 1
 
 
+@pytest.mark.parametrize("history", ["not a list", [1, 2], [{"question": "q"}], [{"question": 1, "answer": "a"}]])
+def test_ask_endpoint_refuses_malformed_history_with_its_shape(
+    scripted: tuple[Client, Any, Any], history: Any
+) -> None:
+    client, _, _ = scripted
+    with pytest.raises(AppError, match='history must be a list of {"question": "...", "answer": "..."} objects'):
+        client.predict("Who claimed responsibility?", history, api_name="/ask")
+
 
 def test_markdown_in_article_text_stays_text() -> None:
     """The chat renders Markdown: an article's image syntax must reach it inert, or every visitor's

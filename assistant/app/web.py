@@ -32,6 +32,7 @@ from assistant.app.web_render import (
 )
 from assistant.errors import AssistantError, ConfigError
 from assistant.settings import Settings
+from index.errors import IndexingError
 from index import Article
 
 __all__ = ["EXAMPLES", "Chat", "Exchange", "build_app", "launch", "load_bot", "serve"]
@@ -147,7 +148,7 @@ class Chat:
                     shown = html
                     yield gr.skip(), _messages(show(html)), gr.skip()
             raise AssistantError("the model finished without an answer; please try again")
-        except AssistantError as exc:
+        except (AssistantError, IndexingError) as exc:  # each names what to do (a setting, a command)
             failed = show(render_error(str(exc)))
         except Exception:  # noqa: BLE001 - the chat shows a message, the log keeps the trace
             log.exception("answering %r failed", current.question)
@@ -166,17 +167,30 @@ class Chat:
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
         """Answer ``question``, given earlier turns as {"question", "answer"} dicts; the Answer as JSON."""
-        turns = [
-            Turn(str(t.get("question", "")), strip_markers(str(t.get("answer", "")))) for t in history or ()
-        ]
+        turns = _turns(history)
         try:
             answer = next(e for e in self.bot.stream(question, turns) if isinstance(e, Answer))
-        except AssistantError as exc:
+        except (AssistantError, IndexingError) as exc:
             raise gr.Error(str(exc)) from None
         except Exception:  # noqa: BLE001 - the client gets a message, the log keeps the trace
             log.exception("answering %r failed", question)
             raise gr.Error(FAILED) from None
         return answer.to_dict()
+
+
+def _turns(history: Any) -> list[Turn]:
+    """``/ask``'s history as turns; anything but a list of {"question", "answer"} strings is a clear error."""
+    if history is None:
+        return []
+    shape = 'history must be a list of {"question": "...", "answer": "..."} objects'
+    if not isinstance(history, list):
+        raise gr.Error(f"{shape}, got {type(history).__name__}")
+    turns = []
+    for i, item in enumerate(history):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("question", "answer")):
+            raise gr.Error(f"{shape}; item {i} is {str(item)[:80]!r}")
+        turns.append(Turn(item["question"], strip_markers(item["answer"])))
+    return turns
 
 
 def build_app(bot: Bot, examples: Sequence[str] = EXAMPLES) -> gr.Blocks:

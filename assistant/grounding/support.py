@@ -2,7 +2,8 @@
 it is re-cited to sentences that do, cut to its supported clauses, or dropped.
 
 Supported means: its numbers and names are in the cited sentences, so are most of its content words, it
-states a cause only where they state one, and it claims no agreement where they state a disagreement.
+states a cause only where they state one, says "I", "my", "we"… only where they do (a quote), and it claims no
+agreement where they state a disagreement.
 With the pass switched off, claims keep whatever sentences they cite (the ablation baseline).
 """
 
@@ -34,6 +35,16 @@ _CAUSAL = re.compile(
     r"to avenge|reason)\b",
     re.IGNORECASE,
 )
+# The first person: an answer reports what the article says, in the third person. A claim that says "I" or
+# "we" where its sources do not (a quote would) is the model speaking as someone, e.g. a role it was told
+# to play ("I deny the attack", "I am Qasem Soleimani"). "US" (the country) is not "us".
+_FIRST_PERSON = re.compile(r"\bI\b|\b(?:I'm|I've|I'll|I'd)\b|\bus\b|\b(?i:me|my|mine|myself|we|our|ours|ourselves)\b")
+
+
+def _first_person(text: str) -> set[str]:
+    return {w.lower() for w in _FIRST_PERSON.findall(text)}
+
+
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
@@ -51,6 +62,8 @@ def is_supported(text: str, cited: Sequence[Source]) -> bool:
     if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
         return False
     if _CAUSAL.search(text) and not _CAUSAL.search(evidence):
+        return False
+    if not _first_person(text) <= _first_person(evidence):
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
