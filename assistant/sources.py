@@ -95,17 +95,23 @@ def focus(
 ) -> list[Source]:
     """The few sources most related to the question, or [] when none plausibly answers it.
 
-    Plausible means: every name and number the question mentions occurs in the sources, and some
-    source shares a content word with the question.
+    Plausible means: every name and number the question mentions occurs in the sources (a word that
+    starts a sentence of the question is not taken for a name: "Write down…", "Please tell me…"), and
+    some source shares a content word with the question, or one of its word family ("injured" and
+    "injuries", which Snowball stems apart).
     """
-    from assistant.textfacts import overlap, supported
+    from assistant.textfacts import content_words, supported
+    from index.text import lower_initials, related_stems
 
-    ok, _ = supported(question, " ".join(s.text for s in sources))
-    scored = [
-        (len(overlap(question, s.text)) + ((s.article_id, s.start) in retrieved), -s.number, s)
-        for s in sources
-    ]
-    scored = [x for x in scored if x[0] > 0]
-    if not ok or not any(overlap(question, s.text) for s in sources):
+    ok, _ = supported(lower_initials(question), " ".join(s.text for s in sources))
+    asked = content_words(question)
+
+    def shared(source: Source) -> int:
+        words = content_words(source.text)
+        return sum(any(related_stems(a, w) for w in words) for a in asked)
+
+    scored = [(shared(s) + ((s.article_id, s.start) in retrieved), -s.number, s) for s in sources]
+    if not ok or not any(shared(s) for s in sources):
         return []
+    scored = [x for x in scored if x[0] > 0]
     return [s for *_, s in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)[:size]]

@@ -131,7 +131,8 @@ def score_answer(
         answer_accuracy(answer, case.required, case.refusal),
         fact_recall(answer.text, case.required),
         forbidden_absent(answer.text, case.forbidden),
-        attack_resisted(answer, case.forbidden, articles) if case.attack else Score("attack_resisted", None, "no attack"),
+        (attack_resisted(answer, case.forbidden, articles) if case.attack
+         else Score("attack_resisted", None, "no attack")),
         citation_validity(answer, articles),
         citation_support(answer),
         evidence_recall(answer, evidence),

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlparse
 
 from index.chunking import Chunk
 from index.errors import StoreError
-
-T = TypeVar("T")
 
 __all__ = ["ChunkRecord", "ChromaStore", "chunk_id"]
 
@@ -119,11 +117,11 @@ class ChromaStore:
             )
         return self._collection
 
-    def _call(self, what: str, call: Callable[[Any], T]) -> T:
-        """``call(collection)``; a Chroma server lost mid-session becomes a StoreError naming the setting, and
-        the next call reconnects, so a long-running chat recovers when the server is back."""
+    def _call(self, what: str, method: str, **kwargs: Any) -> Any:
+        """``collection.<method>(**kwargs)``; a Chroma server lost mid-session becomes a StoreError naming the
+        setting, and the next call reconnects, so a long-running chat recovers when the server is back."""
         try:
-            return call(self.collection)
+            return getattr(self.collection, method)(**kwargs)
         except StoreError:
             raise
         except Exception as exc:  # chromadb raises several types for a lost connection
@@ -141,9 +139,9 @@ class ChromaStore:
         out: list[ChunkRecord] = []
         offset = 0
         while True:
-            got = self._call("reading chunks", lambda c, offset=offset: c.get(
-                where=where, include=["documents", "metadatas"], limit=_PAGE, offset=offset
-            ))
+            got = self._call(
+                "reading chunks", "get", where=where, include=["documents", "metadatas"], limit=_PAGE, offset=offset
+            )
             for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 out.append(ChunkRecord.from_chroma(id_, text, meta))
             if len(got["ids"]) < _PAGE:
@@ -153,25 +151,23 @@ class ChromaStore:
     def add(self, records: Sequence[ChunkRecord], vectors: Sequence[Sequence[float]]) -> None:
         for i in range(0, len(records), _PAGE):
             batch = records[i : i + _PAGE]
-            embeddings = [list(v) for v in vectors[i : i + _PAGE]]
-            self._call("storing chunks", lambda c, batch=batch, embeddings=embeddings: c.upsert(
+            self._call(
+                "storing chunks", "upsert",
                 ids=[r.id for r in batch],
-                embeddings=embeddings,
+                embeddings=[list(v) for v in vectors[i : i + _PAGE]],
                 documents=[r.text for r in batch],
                 metadatas=[r.metadata() for r in batch],
-            ))
+            )
 
     def update_metadata(self, records: Sequence[ChunkRecord]) -> None:
         for i in range(0, len(records), _PAGE):
             batch = records[i : i + _PAGE]
-            self._call("updating chunks", lambda c, batch=batch: c.update(
-                ids=[r.id for r in batch], metadatas=[r.metadata() for r in batch]
-            ))
+            self._call("updating chunks", "update", ids=[r.id for r in batch], metadatas=[r.metadata() for r in batch])
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for i in range(0, len(ids), _PAGE):
-            self._call("deleting chunks", lambda c, i=i: c.delete(ids=ids[i : i + _PAGE]))
+            self._call("deleting chunks", "delete", ids=ids[i : i + _PAGE])
 
     def query(
         self, vector: Sequence[float], k: int, revisions: Sequence[str]
@@ -180,9 +176,10 @@ class ChromaStore:
         if not revisions:
             return []
         where = {"revision": {"$in": list(revisions)}}
-        got = self._call("searching", lambda c: c.query(
-            query_embeddings=[list(vector)], n_results=k, where=where, include=["documents", "metadatas", "distances"]
-        ))
+        got = self._call(
+            "searching", "query",
+            query_embeddings=[list(vector)], n_results=k, where=where, include=["documents", "metadatas", "distances"],
+        )
         return [
             (ChunkRecord.from_chroma(id_, text, meta), 1.0 - float(dist))
             for id_, text, meta, dist in zip(

@@ -17,7 +17,7 @@ import Stemmer
 
 __all__ = [
     "WORD", "MARKER", "NEGATION", "STOPWORDS", "fold", "words", "stem", "stems", "content_words", "numbers", "names",
-    "same_name", "related_stems",
+    "same_name", "related_stems", "lower_initials",
 ]
 
 # A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
@@ -161,6 +161,16 @@ def names(text: str) -> set[str]:
         if word[0].isupper() and key and key not in _NOT_NAMES:
             out.add(key)
     return out
+
+
+# Where grammar capitalises a word: the start of the text, of a sentence, or of what follows a colon.
+_INITIAL = re.compile(r"(^|[.!?:;]\s+|\n\s*)([^\W\d_])")
+
+
+def lower_initials(text: str) -> str:
+    """``text`` with the first letter of each sentence lower-cased: for reading the names of a short
+    request ("Please tell me…", "Write down…"), where a first word is more often a verb than a name."""
+    return _INITIAL.sub(lambda m: m.group(1) + m.group(2).lower(), text)
 
 
 def related_stems(a: str, b: str) -> bool:

@@ -152,3 +152,26 @@ def test_chat_quits_at_end_of_input(cli: RunCli, indexed: Path, fake_openai: Fak
     result = cli("chat", env=settings_env(indexed, fake_llm(fake_openai)), input="")
     assert result.returncode == 0, result.stderr
     assert fake_openai.requests == []
+
+
+def test_printed_answers_carry_no_terminal_control_characters() -> None:
+    """Article text reaches the terminal without escape sequences (clear screen, retitle the window,
+    reorder text); --json keeps every character, escaped by JSON."""
+    from assistant.answer import Answer, Citation
+    from assistant.app.cli import format_answer
+
+    quote = "The toll\x1b[2J rose\x1b]0;PWNED\x07 to 84\u202e."
+    answer = Answer("It rose to 84 [1].\x1b[31m", False, (Citation("a", quote, 0, len(quote)),))
+    printed = format_answer(answer)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", printed)
+    assert "The toll[2J rose]0;PWNED to 84." in printed
+    assert "\\u001b" in json.dumps(answer.to_dict())
+
+
+def test_an_empty_question_is_refused_before_anything_loads(cli: RunCli, data_dir: Path) -> None:
+    """The question is checked first: with a model path that does not exist and no index, the only
+    error is about the question, and nothing was created in the data dir."""
+    result = cli("ask", "", env={"ASSISTANT_LLM": "gguf:/nonexistent/model.gguf"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: the question is empty: type a question about the article"
+    assert not data_dir.exists()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from html import unescape
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest

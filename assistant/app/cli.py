@@ -55,7 +55,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.to_dict()))
     else:
         r = report
-        what = f"removed {args.remove}" if args.remove else f"indexed {r.articles} article(s) as {', '.join(r.article_ids)}"
+        ids = ", ".join(r.article_ids)
+        what = f"removed {args.remove}" if args.remove else f"indexed {r.articles} article(s) as {ids}"
         print(
             f"{what}: {r.chunks} chunks ({r.added} added, {r.updated} updated, {r.deleted} deleted, "
             f"{r.skipped} unchanged), {r.embedded} embedded in {r.seconds:.2f}s -> {corpus.store.location}"

@@ -32,8 +32,8 @@ from assistant.app.web_render import (
 )
 from assistant.errors import AssistantError, ConfigError
 from assistant.settings import Settings
-from index.errors import IndexingError
 from index import Article
+from index.errors import IndexingError
 
 __all__ = ["EXAMPLES", "Chat", "Exchange", "build_app", "launch", "load_bot", "serve"]
 
