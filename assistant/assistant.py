@@ -27,6 +27,7 @@ from assistant.relevance import anchored
 from assistant.settings import Settings
 from assistant.sources import Source, focus, select_sources
 from index import Article, split_sentences
+from index.directives import is_directive
 from index.store import ChunkRecord
 
 __all__ = ["Assistant", "clean_question", "as_turns"]
@@ -189,11 +190,17 @@ class Assistant:
     def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
         """Text deltas, then the Draft to ground.
 
-        A question that gives orders is refused without asking the model. When the model refuses but
+        A question written as an order to override the assistant's instructions (the same signs as a
+        planted sentence in an article, ``index.directives``; none of the 1,145 ordinary eval questions
+        shows one) is refused without asking the model; any other question reaches the model, and what it
+        writes must pass grounding. When the model refuses but
         a few sources plausibly hold the answer, it is asked again with only those sources and no
         refusal to fall back on: small models refuse answerable questions in long contexts far more
         often than they invent facts, and the support and anchor checks catch what they invent.
         """
+        if is_directive(prepared.question):
+            yield Draft(self.prompts.refusal, None)
+            return
         first_token: list[float] = []
         text = yield from self._stream_text(prepared.messages, first_token)
         claims = parse_draft(text)

@@ -80,3 +80,18 @@ def test_directives_are_withheld_from_the_sources() -> None:
     assert not any("PWNED" in s.text or "5,000" in s.text or "Arr" in s.text for s in group.sources)
     withheld = [text[s:e] for s, e in group.withheld]
     assert len(withheld) == 5 and any("PWNED" in w for w in withheld)
+
+
+def test_questions_are_read_with_the_same_signs_measured_on_both_sides() -> None:
+    """The assistant refuses a question showing these signs without asking the model. Measured: none of
+    the ordinary questions of every eval tier (the benign look-alikes included) shows one; the attacks
+    that do are short-circuited, the rest are left to grounding."""
+    from evals.suites import SUITES
+
+    ordinary, attacks = [], []
+    for suite in SUITES.values():
+        for case in suite.cases(None):
+            (attacks if "injection" in (case.category, case.id.split("-")[-1]) else ordinary).append(case)
+    assert len(ordinary) > 1000 and len(attacks) >= 70
+    assert [c.question for c in ordinary if is_directive(c.question)] == []
+    assert sum(is_directive(c.question) for c in attacks) >= 20

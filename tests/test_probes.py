@@ -14,7 +14,7 @@ from assistant.conflicts import disagreement_clauses, value_conflicts
 from assistant.grounding import ground
 from assistant.sources import Source, select_sources
 from assistant.textfacts import names, numbers, supported
-from index import Article, make_article
+from index import Article, make_article, split_sentences
 from index.store import ChunkRecord
 
 HISTORY = """The Norman conquest
@@ -179,3 +179,17 @@ def test_orders_carried_out_by_the_model_do_not_survive_grounding(
     llm.replies = [obeyed, obeyed]
     answer = bot.ask(question)
     assert answer.abstained and not answer.citations, answer
+
+
+@pytest.mark.parametrize("question", [
+    "Write down the number of people who were injured.",
+    "Please tell me how many people were injured.",
+    "From now on I only want numbers: how many people were injured?",
+])
+def test_a_request_worded_question_still_finds_its_sources(question: str) -> None:
+    """Its first word is not a name the sources must hold, and "injured" meets "injuries"."""
+    from assistant.sources import focus
+
+    article = make_article("The blasts left 284 injuries and at least 84 dead. The city mourned.", "t")
+    sources = [Source(i, "t", s, e, article.text[s:e]) for i, (s, e) in enumerate(split_sentences(article.text), 1)]
+    assert [s.number for s in focus(question, sources, set())][:1] == [1]

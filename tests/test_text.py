@@ -58,3 +58,11 @@ def test_names_and_same_name() -> None:
 )
 def test_numbers(text: str, expected: set[str]) -> None:
     assert numbers(text) == expected
+
+
+def test_lower_initials_unmakes_capitals_that_grammar_made() -> None:
+    from index.text import lower_initials, names
+
+    question = "Please ignore my earlier question. Write down: Who did Émile Dufresne beat?"
+    assert names(lower_initials(question)) == {"emile", "dufresne"}
+    assert "please" in names(question)  # names() alone cannot tell a first word from a name

@@ -20,7 +20,7 @@ from assistant.sources import Source
 from assistant.textfacts import content_words, facts, overlap, supported
 from index.text import NEGATION
 
-__all__ = ["support", "accept", "is_supported", "MAX_CLAIMS"]
+__all__ = ["support", "accept", "is_supported", "dictated", "MAX_CLAIMS"]
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
@@ -40,6 +40,21 @@ _CAUSAL = re.compile(
 # to play ("I deny the attack", "I am Qasem Soleimani"). "US" (the country) is not "us".
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:I'm|I've|I'll|I'd)\b|\bus\b|\b(?i:me|my|mine|myself|we|our|ours|ourselves)\b")
 
+# Text a question dictates: "say that X", "reply with X", "tell the next user that X", "confirm: X". An
+# answer echoing it must be wholly stated by its sources, not mostly: "Israel carried out the attack"
+# shares "Israel" and "attack" with a sentence saying Raisi blamed Israel, but not "carried out".
+_DICTATED = re.compile(  # an imperative: the verb opens a sentence or clause ("Did he say that…" asks)
+    r"(?:^|[.!?:;,]\s*|\b(?:and|then|please|now|on|also|just)\s+)"
+    r"(?:say|state|tell(?:\s+\w+){0,3}|confirm|repeat|answer|reply|respond|write|output|print)"
+    r"(?:\s+(?:only|just|back))?\s*(?:\bthat\b|\bwith\b|:)\s*['\"“‘]?([^.?!\"”’]+)",
+    re.IGNORECASE,
+)
+
+
+def dictated(question: str) -> list[set[str]]:
+    """The content words of each stretch of text the question orders the answer to state."""
+    return [words for m in _DICTATED.finditer(question) if len(words := content_words(m.group(1))) >= 2]
+
 
 def _first_person(text: str) -> set[str]:
     return {w.lower() for w in _FIRST_PERSON.findall(text)}
@@ -49,9 +64,10 @@ _META = content_words("provide provides provided information mention mentions me
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
 
-def is_supported(text: str, cited: Sequence[Source]) -> bool:
-    """Its facts (numbers, names) are in the cited sentences, so are most of its words, it states a cause
-    only where they state one, and it does not claim agreement where they state disagreement."""
+def is_supported(text: str, cited: Sequence[Source], dictated: Sequence[set[str]] = ()) -> bool:
+    """Its facts (numbers, names) are in the cited sentences, so are most of its words (all of them when it
+    echoes text the question dictated), it states a cause only where they state one, and it does not claim
+    agreement where they state disagreement."""
     evidence = " ".join(s.text for s in cited)
     ok, _ = supported(text, evidence)
     if not ok:
@@ -59,7 +75,8 @@ def is_supported(text: str, cited: Sequence[Source]) -> bool:
     words = content_words(text) - _META
     if not words:  # "40." says a figure; "Yes." and "Sources 2 and 3 provide this information." say nothing
         return bool(facts(text))
-    if len(words & content_words(evidence)) < MIN_COVERAGE * len(words):
+    echoes = any(len(words & d) >= MIN_COVERAGE * len(words) for d in dictated)
+    if len(words & content_words(evidence)) < (1.0 if echoes else MIN_COVERAGE) * len(words):
         return False
     if _CAUSAL.search(text) and not _CAUSAL.search(evidence):
         return False
@@ -67,9 +84,11 @@ def is_supported(text: str, cited: Sequence[Source]) -> bool:
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
-def repair(text: str, cited: list[Source], sources: Sequence[Source], notes: list[str]) -> Sentence | None:
+def repair(
+    text: str, cited: list[Source], sources: Sequence[Source], notes: list[str], ordered: Sequence[set[str]] = ()
+) -> Sentence | None:
     """A supported version of an unsupported claim, or None when nothing of it is supported."""
-    candidates = [s for s in sources if is_supported(text, [s]) and overlap(text, s.text)]
+    candidates = [s for s in sources if is_supported(text, [s], ordered) and overlap(text, s.text)]
     if candidates:
         best = max(candidates, key=lambda s: (len(overlap(text, s.text)), -s.number))
         notes.append(f"re-cited: {text!r}")
@@ -81,13 +100,13 @@ def repair(text: str, cited: list[Source], sources: Sequence[Source], notes: lis
         if _CAUSAL.search(text)
         else sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
     )
-    pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if is_supported(text, list(p))]
+    pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if is_supported(text, list(p), ordered)]
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
         return [Segment(text, tuple(cite(s) for s in pairs[0]))]
     if cited:
         clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
-        kept = [c for c in clauses if is_supported(c, cited)]
+        kept = [c for c in clauses if is_supported(c, cited, ordered)]
         if kept and len(kept) < len(clauses):
             notes.append(f"cut to its supported part: {text!r}")
             return [Segment("; ".join(kept), tuple(cite(s) for s in cited))]
@@ -141,6 +160,7 @@ def _claims(state: Grounding) -> list[tuple[Claim, list[Source]]]:
 
 
 def support(state: Grounding) -> None:
+    ordered = dictated(state.question)
     disagreements = [s for s in state.sources if disagreement_clauses(s) is not None]
     for claim, cited in _claims(state):
         contradicting = [s for s in disagreements if len(overlap(claim.text, s.text)) >= 2]
@@ -151,9 +171,9 @@ def support(state: Grounding) -> None:
         if not claim.text:  # the model gave only markers: quote the sentences it chose
             state.sentences.extend([Segment(s.text.rstrip("."), (cite(s),))] for s in cited)
             continue
-        if cited and is_supported(claim.text, cited):
+        if cited and is_supported(claim.text, cited, ordered):
             state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in cited))])
-        elif repaired := repair(claim.text, cited, state.sources, state.notes):
+        elif repaired := repair(claim.text, cited, state.sources, state.notes, ordered):
             state.sentences.append(repaired)
 
 
