@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -20,9 +19,9 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from assistant.answer import Answer, Turn
 from assistant.answer_log import AnswerLog, log_path
 from assistant.draft import is_refusal, parse_draft
-from assistant.errors import InputError
 from assistant.grounding import ground
 from assistant.prompting import Prompts
+from assistant.question import clean_question
 from assistant.relevance import anchored
 from assistant.settings import Settings
 from assistant.sources import Source, focus, select_sources
@@ -32,23 +31,7 @@ from index.store import ChunkRecord
 
 __all__ = ["Assistant", "clean_question", "as_turns"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 HISTORY_TURNS = 3
-
-
-def clean_question(question: str, max_chars: int) -> str:
-    """The question without control characters; InputError when empty or too long."""
-    if not isinstance(question, str):
-        raise InputError("the question must be text")
-    question = unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).strip()
-    if not question:
-        raise InputError("the question is empty: type a question about the article")
-    if len(question) > max_chars:
-        raise InputError(
-            f"the question is {len(question):,} characters; the limit is {max_chars:,} "
-            "(ASSISTANT_MAX_QUESTION_CHARS): ask something shorter"
-        )
-    return question
 
 
 def as_turns(history: Sequence[Turn | Mapping[str, str]] | None) -> list[Turn]:

@@ -9,9 +9,30 @@ yes/no) want no particular kind, and nothing is checked for them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Question", "analyse", "KINDS"]
+from assistant.errors import InputError
+
+__all__ = ["Question", "analyse", "clean_question", "KINDS"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question without control characters; InputError when empty or too long."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    question = unicodedata.normalize("NFC", _CONTROL.sub(" ", question)).strip()
+    if not question:
+        raise InputError("the question is empty: type a question about the article")
+    if len(question) > max_chars:
+        raise InputError(
+            f"the question is {len(question):,} characters; the limit is {max_chars:,} "
+            "(ASSISTANT_MAX_QUESTION_CHARS): ask something shorter"
+        )
+    return question
+
 
 KINDS = ("name", "date", "number", "money", "figure")
 

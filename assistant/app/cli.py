@@ -97,7 +97,7 @@ def _assistant(settings: Settings) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.assistant import clean_question
+    from assistant.question import clean_question
 
     clean_question(args.question, settings.max_question_chars)  # before the model loads: errors in < 1 s
     bot = _assistant(settings)
