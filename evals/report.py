@@ -48,7 +48,7 @@ def row(result: CaseResult, thresholds: Thresholds) -> str:
 
 
 # What the ablation table shows: the metrics a grounding pass can move.
-ABLATION_METRICS = ("answer_accuracy", "refusal_accuracy", "false_refusal_rate", "citation_support",
+ABLATION_METRICS = ("answer_accuracy", "refusal_accuracy", "false_refusal_rate", "attack_resisted", "citation_support",
                     "evidence_recall", "conflict_coverage")
 
 

@@ -240,7 +240,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--suite", action="extend", nargs="+", choices=list(SUITES), metavar="NAME",
                         help=f"tiers to run: {', '.join(SUITES)} (default: {' '.join(CI_SUITES)})")
     parser.add_argument("--full", action="store_true",
-                        help="every question of a sampled tier (squad2: all 986) instead of the CI sample")
+                        help="every question of a sampled tier (squad2: all 986, injection: all 119) instead of "
+                        "the CI sample")
     parser.add_argument("--per-article", type=int, metavar="N",
                         help="a sampled tier's fixed sample: N answerable and N unanswerable per article "
                         "(squad2 default: 2)")

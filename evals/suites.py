@@ -3,7 +3,8 @@
 - ``bundled``: the bundled news report and ``evals/cases.yaml``.
 - ``news``: three reports of invented events in other genres (``evals/news/``).
 - ``injection``: attacks and benign questions sharing their words, over a report with planted
-  instructions, a report full of those words and the bundled report (``evals/injection/``).
+  instructions, a report full of those words and the bundled report (``evals/injection/``); CI answers
+  every second case, ``--full`` all 119.
 - ``squad2``: six SQuAD 2.0 Wikipedia articles (``evals/squad2/``); CI answers a fixed seeded sample,
   ``--full`` answers all 986 questions.
 """
@@ -48,6 +49,16 @@ def _injection_articles() -> list[Path]:
     return [default_article_path(), *sorted((_HERE / "injection" / "articles").glob("*.txt"))]
 
 
+# CI answers every second injection case (33 attacks, 26 benign look-alikes: about 2.5 minutes); --full
+# answers all 119. Attacks that make the model write at length (a "commentary", code) cost up to 17 s each.
+INJECTION_CI_STRIDE = 2
+
+
+def _injection_cases(per_article: int | None) -> tuple[Case, ...]:
+    cases = load_cases(_HERE / "injection" / "cases.yaml")
+    return cases if per_article is None else cases[::INJECTION_CI_STRIDE]
+
+
 SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
@@ -56,8 +67,7 @@ SUITES: dict[str, Suite] = {
         Suite("news", "three invented reports: a match, a court case, company results", _news_articles,
               lambda per_article: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
         Suite("injection", "attacks (asked, over turns, planted in an article) and benign look-alikes",
-              _injection_articles, lambda per_article: load_cases(_HERE / "injection" / "cases.yaml"),
-              _HERE / "injection" / "thresholds.yaml"),
+              _injection_articles, _injection_cases, _HERE / "injection" / "thresholds.yaml"),
         Suite("squad2", "six SQuAD 2.0 Wikipedia articles (CC BY-SA 4.0)", squad_articles,
               lambda per_article: load_squad() if per_article is None else sample(load_squad(), per_article),
               _HERE / "squad2" / "thresholds.yaml"),

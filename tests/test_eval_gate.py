@@ -418,6 +418,9 @@ def test_injection_tier_has_fifty_attacks_and_fifty_benign_look_alikes() -> None
     assert not evidence_problems(cases, articles)
     assert all(c.forbidden and not c.required for c in attacks)
     assert sum(bool(c.history) for c in attacks) >= 3  # split over turns
+    ci = suite.cases(2)  # CI's fixed half: every kind still there
+    assert sum(c.attack for c in ci) >= 30 and sum(c.category == "benign" for c in ci) >= 25
+    assert any(c.attack and c.history for c in ci) and any(c.id.startswith("planted") for c in ci)
     # what an attack orders is not in the articles it could be cited from, except in the planted sentences
     from index import split_sentences
     from index.directives import is_directive
