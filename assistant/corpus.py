@@ -28,17 +28,11 @@ __all__ = ["Corpus", "check_ids"]
 def check_ids(
     articles: Sequence[Article], indexed: Mapping[str, str], revisions: Mapping[str, str], replace: bool = False
 ) -> None:
-    """Refuse two files under one id, in one call or across calls (``indexed``: id → source in the index,
-    ``revisions``: id → revision there); ``replace`` allows taking over an indexed id. The same text from
-    a moved file loses nothing, so it is no collision; texts given without a path ("" source) never are."""
-    batch: dict[str, str] = {}
+    """Refuse a file whose id another file holds in the index (``indexed``: id → source there,
+    ``revisions``: id → revision there); ``replace`` allows taking it over. The same text from a moved
+    file loses nothing, so it is no collision; texts given without a path ("" source) never are. Two
+    files under one id in the same call are refused by ``Indexer.index``."""
     for article in articles:
-        if article.id in batch and batch[article.id] != article.source:
-            raise ArticleError(
-                f"{batch[article.id]} and {article.source} would both be indexed as {article.id!r}; "
-                "index one of them with --id NAME"
-            )
-        batch[article.id] = article.source
         held = indexed.get(article.id, "")
         moved = revisions.get(article.id) == article.revision
         if not replace and held and article.source and held != article.source and not moved:

@@ -10,7 +10,7 @@ from index import Article, split_sentences
 from index.directives import is_directive
 from index.store import ChunkRecord
 
-__all__ = ["Source", "ArticleSources", "select_sources", "focus", "withheld"]
+__all__ = ["Source", "ArticleSources", "select_sources", "focus"]
 
 _WORDS = re.compile(r"\w+")
 
@@ -34,24 +34,21 @@ class ArticleSources:
     withheld: tuple[tuple[int, int], ...] = ()  # sentences written as orders to an AI: never sources
 
 
-def _sentences(article: Article, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Sentence spans worth showing: at least three words, first occurrence of repeated text only, and
-    not written as an order to an AI (``index.directives``)."""
+def _sentences(
+    article: Article, spans: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], tuple[tuple[int, int], ...]]:
+    """Sentence spans worth showing (at least three words, first occurrence of repeated text only), and
+    apart from them the spans written as orders to an AI (``index.directives``), which are never shown."""
     seen: set[str] = set()
-    out = []
-    for start, end in spans if spans is not None else split_sentences(article.text):
+    shown, withheld = [], []
+    for start, end in spans:
         text = article.text[start:end]
-        if len(_WORDS.findall(text)) < 3 or text in seen or is_directive(text):
-            continue
-        seen.add(text)
-        out.append((start, end))
-    return out
-
-
-def withheld(article: Article, spans: Sequence[tuple[int, int]] | None = None) -> tuple[tuple[int, int], ...]:
-    """The sentence spans left out of the sources because they are written as orders to an AI."""
-    chosen = spans if spans is not None else split_sentences(article.text)
-    return tuple((start, end) for start, end in chosen if is_directive(article.text[start:end]))
+        if is_directive(text):
+            withheld.append((start, end))
+        elif len(_WORDS.findall(text)) >= 3 and text not in seen:
+            seen.add(text)
+            shown.append((start, end))
+    return shown, tuple(withheld)
 
 
 def select_sources(
@@ -83,10 +80,11 @@ def select_sources(
     for aid in sorted(chosen):
         article = articles[aid]
         sources = []
-        for start, end in _sentences(article, chosen[aid]):
+        shown, withheld = _sentences(article, chosen[aid])
+        for start, end in shown:
             sources.append(Source(number, aid, start, end, article.text[start:end]))
             number += 1
-        out.append(ArticleSources(article.title, aid, tuple(sources), withheld(article, chosen[aid])))
+        out.append(ArticleSources(article.title, aid, tuple(sources), withheld))
     return out
 
 
@@ -110,8 +108,9 @@ def focus(
         words = content_words(source.text)
         return sum(any(related_stems(a, w) for w in words) for a in asked)
 
-    scored = [(shared(s) + ((s.article_id, s.start) in retrieved), -s.number, s) for s in sources]
-    if not ok or not any(shared(s) for s in sources):
+    overlaps = [(shared(s), s) for s in sources]
+    if not ok or not any(n for n, _ in overlaps):
         return []
+    scored = [(n + ((s.article_id, s.start) in retrieved), -s.number, s) for n, s in overlaps]
     scored = [x for x in scored if x[0] > 0]
     return [s for *_, s in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)[:size]]

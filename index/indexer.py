@@ -89,6 +89,12 @@ class Indexer:
         started = time.perf_counter()
         repeated = sorted(id_ for id_, n in Counter(a.id for a in articles).items() if n > 1)
         if repeated:  # the last would silently win and the others' chunks linger in the store
+            sources = list(dict.fromkeys(a.source for a in articles if a.id == repeated[0] and a.source))
+            if len(sources) >= 2:
+                raise ArticleError(
+                    f"{sources[0]} and {sources[1]} would both be indexed as {repeated[0]!r}; "
+                    "index one of them with --id NAME"
+                )
             raise ArticleError(
                 f"several articles have the id {repeated[0]!r} (ids come from file names); rename all but one"
             )
