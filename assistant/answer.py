@@ -10,12 +10,16 @@ __all__ = ["Citation", "Conflict", "Answer", "Turn"]
 
 @dataclass(frozen=True)
 class Citation:
-    """An exact quote from an article: ``article.text[start:end] == quote`` (checked in code)."""
+    """An exact quote from an article: ``article.text[start:end] == quote`` (checked in code).
+
+    ``title`` is the article's title, for display; two citations of one span are equal whatever it says.
+    """
 
     article_id: str
     quote: str
     start: int
     end: int
+    title: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,7 +78,9 @@ class Answer:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
-        cite = lambda c: Citation(c["article_id"], c["quote"], int(c["start"]), int(c["end"]))  # noqa: E731
+        cite = lambda c: Citation(  # noqa: E731
+            c["article_id"], c["quote"], int(c["start"]), int(c["end"]), str(c.get("title", ""))
+        )
         return cls(
             text=data["text"],
             abstained=bool(data["abstained"]),

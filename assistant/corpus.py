@@ -19,7 +19,9 @@ from index import (
     MiniLMEmbedder,
     default_article_path,
     load_article,
+    make_article,
 )
+from index.articles import MAX_ARTICLE_BYTES
 from index.indexer import Progress
 
 __all__ = ["Corpus", "check_ids"]
@@ -94,6 +96,28 @@ class Corpus:
         loaded = [load_article(p, article_id) for p in paths] if paths else [load_article(default_article_path())]
         check_ids(loaded, self.catalog.sources(), self.catalog.revisions(), replace)
         return self.indexer.index(loaded, progress)
+
+    def index_text(self, text: str, article_id: str, progress: Progress | None = None) -> IndexReport:
+        """Index pasted text under ``article_id``, with the checks a file gets (size, NUL bytes, empty);
+        it replaces an article of that id given as text, never one indexed from a file."""
+        if not article_id.strip():
+            raise ArticleError("give the pasted article a name: it becomes its id")
+        if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+            raise ArticleError(f"the pasted text is over the {MAX_ARTICLE_BYTES}-byte limit; split it")
+        if "\x00" in text:
+            raise ArticleError("the pasted text contains NUL characters; paste plain text")
+        article = make_article(text, article_id)
+        held = self.catalog.sources().get(article.id, "")
+        if held:
+            raise ArticleError(f"{article.id!r} already holds {held}; choose another name")
+        return self.indexer.index([article], progress)
+
+    def remove(self, article_id: str) -> IndexReport:
+        """Take an article out of the index (its chunks, text and lexical entries)."""
+        if article_id not in self.catalog.ids():
+            known = ", ".join(self.catalog.ids()) or "none"
+            raise ArticleError(f"no indexed article {article_id!r}; indexed: {known}")
+        return self.indexer.remove(article_id)
 
     def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
         """Index the bundled article when the index is empty; None when there was nothing to do."""

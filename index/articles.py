@@ -12,7 +12,7 @@ from pathlib import Path
 
 from index.errors import ArticleError
 
-__all__ = ["Article", "load_article", "make_article", "default_article_path", "MAX_ARTICLE_BYTES"]
+__all__ = ["Article", "load_article", "make_article", "default_article_path", "front_matter", "MAX_ARTICLE_BYTES"]
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 _SLUG = re.compile(r"[\W_]+")  # runs of anything but letters (any script) and digits
@@ -20,13 +20,16 @@ _SLUG = re.compile(r"[\W_]+")  # runs of anything but letters (any script) and d
 
 @dataclass(frozen=True)
 class Article:
-    """One article: its stable id, its title (first line), its normalised text and where it came from
-    (the resolved file path; "" for text given directly)."""
+    """One article: its stable id, its title, its normalised text and where it came from (the resolved
+    file path; "" for text given directly); ``outlet`` (who published it) and ``published`` (a date,
+    ISO ``YYYY-MM-DD`` when given so) come from the file's front matter, "" when it has none."""
 
     id: str
     title: str
     text: str
     source: str = ""
+    outlet: str = ""
+    published: str = ""
 
     @cached_property
     def revision(self) -> str:
@@ -58,12 +61,41 @@ def title_of(text: str) -> str:
     return ""
 
 
+_FIELD = re.compile(r"([A-Za-z]+)[ \t]*:[ \t]*(.*?)[ \t]*")
+_KEYS = {"title": "title", "source": "outlet", "outlet": "outlet", "published": "published", "date": "published"}
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Metadata at the top of an article and the text after it: a ``---`` block of ``key: value`` lines
+    (Markdown front matter), or ``key: value`` lines up to the first blank line. Keys: ``title``,
+    ``source`` (or ``outlet``) and ``published`` (or ``date``); an unknown key means no front matter,
+    so an article whose first line is "Note: …" keeps it as text."""
+    lines = text.split("\n")
+    fenced = bool(lines) and lines[0].strip() == "---"
+    body = lines[1:] if fenced else lines
+    fields: dict[str, str] = {}
+    for i, line in enumerate(body):
+        if (fenced and line.strip() == "---") or (not fenced and not line.strip()):
+            if not fields:
+                break
+            return fields, "\n".join(body[i + 1 :]).lstrip("\n")
+        match = _FIELD.fullmatch(line)
+        if not match or match.group(1).lower() not in _KEYS:
+            break
+        fields[_KEYS[match.group(1).lower()]] = match.group(2).strip("\"'")
+    return {}, text
+
+
 def make_article(text: str, article_id: str, source: str = "") -> Article:
-    """Build an article from raw text; the id is slugified so it is safe in paths and ids."""
-    text = normalise(text)
+    """Build an article from raw text, front matter (title, source, published) taken off its text; the
+    id is slugified so it is safe in paths and ids."""
+    fields, text = front_matter(normalise(text))
     if not text.strip():
         raise ArticleError(f"article {article_id!r} is empty: give a file with some text")
-    return Article(id=slugify(article_id), title=title_of(text), text=text, source=source)
+    return Article(
+        id=slugify(article_id), title=fields.get("title") or title_of(text), text=text, source=source,
+        outlet=fields.get("outlet", ""), published=fields.get("published", ""),
+    )
 
 
 def _read_bounded(path: Path) -> bytes:

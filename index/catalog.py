@@ -69,7 +69,10 @@ class Catalog:
             raise StoreError(
                 f"stored text of {article_id!r} is missing ({text_path}); run `assistant index` to repair"
             ) from None
-        return Article(id=article_id, title=entry["title"], text=text, source=entry.get("source", ""))
+        return Article(
+            id=article_id, title=entry["title"], text=text, source=entry.get("source", ""),
+            outlet=entry.get("outlet", ""), published=entry.get("published", ""),
+        )
 
     def articles(self) -> list[Article]:
         return [self.get(aid) for aid in self.ids()]
@@ -81,7 +84,10 @@ class Catalog:
     def commit(self, article: Article) -> None:
         """Make the staged revision current and drop older texts of the article."""
         manifest = self._manifest()
-        manifest[article.id] = {"title": article.title, "revision": article.revision, "source": article.source}
+        manifest[article.id] = {
+            "title": article.title, "revision": article.revision, "source": article.source,
+            "outlet": article.outlet, "published": article.published,
+        }
         write_atomic(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
         self._prune(article.id, keep=article.revision)
 

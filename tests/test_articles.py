@@ -12,7 +12,7 @@ import pytest
 from assistant.corpus import Corpus
 from assistant.settings import Settings
 from index import ArticleError, default_article_path, load_article
-from index.articles import MAX_ARTICLE_BYTES
+from index.articles import MAX_ARTICLE_BYTES, make_article
 from tests.conftest import RunCli, free_port
 from tests.fakes import HashEmbedder
 
@@ -135,3 +135,18 @@ def test_cli_chroma_server_down_names_the_setting(cli: RunCli, url: str) -> None
     result = cli("index", env={"ASSISTANT_CHROMA_URL": url})
     assert result.returncode == 1
     assert_one_error_line(result.stderr, "ASSISTANT_CHROMA_URL")
+
+
+def test_front_matter_gives_title_outlet_and_date_and_leaves_the_text() -> None:
+    fenced = make_article("---\ntitle: Flood in Dunmore\nsource: Valley Post\npublished: 2025-03-02\n---\n\nBody. More.", "a")
+    assert (fenced.title, fenced.outlet, fenced.published, fenced.text) == (
+        "Flood in Dunmore", "Valley Post", "2025-03-02", "Body. More."
+    )
+    bare = make_article("Source: Wire\nDate: 2025-03-03\n\nHeadline here\nBody.", "b")
+    assert (bare.title, bare.outlet, bare.published, bare.text) == ("Headline here", "Wire", "2025-03-03", "Headline here\nBody.")
+
+
+def test_text_that_only_looks_like_front_matter_is_kept() -> None:
+    for text in ("Note: the council met.\nBody.", "---\nnot: a field\n---\nBody.", "Title: A\nBody without a blank line"):
+        article = make_article(text, "c")
+        assert article.text == text and article.outlet == article.published == ""

@@ -44,10 +44,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     if args.remove and args.paths:
         raise IndexingError(f"--remove takes only an id; drop {' '.join(args.paths)} (index files in a separate call)")
     if args.remove:
-        if args.remove not in corpus.catalog.ids():
-            known = ", ".join(corpus.catalog.ids()) or "none"
-            raise IndexingError(f"no indexed article {args.remove!r}; indexed: {known}")
-        report = corpus.indexer.remove(args.remove)
+        report = corpus.remove(args.remove)
     else:
         bar = _progress_bar(not args.json and sys.stderr.isatty())
         report = corpus.index_paths(args.paths, bar, article_id=args.id, replace=args.replace)
@@ -81,7 +78,8 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
         for n, c in enumerate(answer.citations, 1):
-            lines.append(f"[{n}] {c.article_id} {c.start}-{c.end}: \"{c.quote}\"")
+            title = f" ({c.title})" if c.title else ""
+            lines.append(f"[{n}] {c.article_id}{title} {c.start}-{c.end}: \"{c.quote}\"")
     for conflict in answer.conflicts:
         values = "; ".join(conflict.values)
         lines.append(f"conflict ({conflict.kind}, {conflict.topic}): {values}")

@@ -16,8 +16,9 @@ then every quote is verified against the article and the markers are numbered (n
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
 from assistant.grounding.asked import asked
 from assistant.grounding.conflicts import conflicts
 from assistant.grounding.counting import counting
@@ -73,4 +74,10 @@ def ground(
     if not sentences:
         return Answer(text=refusal, abstained=True, notes=notes)
     text, citations = render(sentences)
-    return Answer(text=text, abstained=False, citations=citations, conflicts=tuple(state.conflicts), notes=notes)
+    conflicts = tuple(replace(c, citations=titled(c.citations, articles)) for c in state.conflicts)
+    return Answer(text, False, titled(citations, articles), conflicts, notes=notes)
+
+
+def titled(citations: Sequence[Citation], articles: Mapping[str, Article]) -> tuple[Citation, ...]:
+    """The citations with their article's title."""
+    return tuple(replace(c, title=articles[c.article_id].title) if c.article_id in articles else c for c in citations)
