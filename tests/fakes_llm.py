@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
-__all__ = ["ScriptedChatModel", "tokens"]
+__all__ = ["ReadingChatModel", "ScriptedChatModel", "tokens"]
 
 _TOKEN = re.compile(r"\s*\S+")
 
@@ -78,3 +78,31 @@ class ScriptedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._next(messages)))])
+
+
+_SOURCE_LINE = re.compile(r"^\[(\d+)\] (.+)$", re.MULTILINE)
+_QUESTION_LINE = re.compile(r"^Question: (.+)$", re.MULTILINE)
+_WORDS = re.compile(r"\w{4,}")
+
+
+class ReadingChatModel(ScriptedChatModel):
+    """Answers from the prompt it is given, like an extractive reader: the numbered source sharing the
+    most words (four letters or more) with the question, quoted with its ``[n]`` marker; the refusal
+    when no source shares a word. Retrieval decides what it can quote, so it tests what was retrieved."""
+
+    model: str = "reading"
+
+    def _next(self, messages: list[BaseMessage]) -> str:
+        with self._lock:
+            self._calls.append(list(messages))
+        prompt = "\n".join(str(m.content) for m in messages)
+        asked = _QUESTION_LINE.findall(prompt)
+        words = {w.lower() for w in _WORDS.findall(asked[-1] if asked else "")}
+        scored = [
+            (len(words & {w.lower() for w in _WORDS.findall(text)}), -int(n), n, text)
+            for n, text in _SOURCE_LINE.findall(prompt)
+        ]
+        best = max(scored, default=None)
+        if best is None or best[0] == 0:
+            return self.default
+        return f"{best[3].strip().rstrip('.!?')} [{best[2]}]."

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from assistant.errors import AssistantError
 from index import Article
 
 __all__ = [
-    "ARTICLE", "MD_IMAGE", "FakeBot", "FakeCorpus", "Recorder", "Reply", "XSS", "build_article", "free_port", "running",
+    "ARTICLE", "MD_IMAGE", "REPORT", "REPORT_SENTENCES", "TWO_ARTICLES", "FakeBot", "FakeCorpus", "Recorder", "Reply", "XSS", "build_article", "free_port", "running",
     "scripted_assistant",
 ]
 
@@ -51,6 +51,19 @@ ARTICLE, SENTENCES = build_article(
 )
 
 
+# A second report of the event, from an outlet with a date, for answers citing two articles.
+_REPORT, REPORT_SENTENCES = build_article(
+    "second-report",
+    "A second report of the memorial bombings",
+    [
+        "Rescue workers reached the cemetery within minutes.",
+        "The health ministry said 95 people were killed in the two explosions.",
+        "Funerals for the victims were held on Friday.",
+    ],
+)
+REPORT = replace(_REPORT, outlet="Example Wire", published="2024-01-04")
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the fake model says: the draft streamed word by word, then the verified answer."""
@@ -79,6 +92,16 @@ REPLIES = {
     "blasts": _reply("Twin blasts struck a memorial ceremony [1] near a commander's grave [1].", [0]),
     "vests": _reply("The bombers were said to wear explosive vests [1].", [5]),
 }
+# Each figure from another article: the first cites ARTICLE, the second REPORT (serve FakeCorpus of both).
+TWO_ARTICLES = Reply(
+    "Officials first said 84 people were killed [11]; the health ministry said 95 [12].",
+    Answer(
+        "Officials first said 84 people were killed [1]; the health ministry said 95 [2].",
+        abstained=False,
+        citations=(SENTENCES[2], REPORT_SENTENCES[1]),
+        conflicts=(Conflict("value", "deaths", ("84 people", "95 people"), (SENTENCES[2], REPORT_SENTENCES[1])),),
+    ),
+)
 
 
 class FakeCatalog:
@@ -166,8 +189,11 @@ def running(bot: Any) -> Iterator[str]:
         demo.close()
 
 
-def scripted_assistant(data_dir: Path, delay: float = 0.0) -> tuple[Any, Any]:
-    """A real ``Assistant`` over the bundled article (hashed-word embeddings) and its scripted model."""
+def scripted_assistant(
+    data_dir: Path, delay: float = 0.0, llm: Any = None, embedder: Any = None
+) -> tuple[Any, Any]:
+    """A real ``Assistant`` over the bundled article and its fake model: ``llm`` (default a scripted
+    one, ``delay`` seconds a token), ``embedder`` (default hashed-word embeddings)."""
     from assistant import Assistant, Settings
     from assistant.corpus import Corpus
     from assistant.prompting import Prompts
@@ -175,9 +201,9 @@ def scripted_assistant(data_dir: Path, delay: float = 0.0) -> tuple[Any, Any]:
     from tests.fakes_llm import ScriptedChatModel
 
     settings = Settings.from_env({}, data_dir=str(data_dir))
-    corpus = Corpus(settings, embedder=HashEmbedder())
+    corpus = Corpus(settings, embedder=embedder or HashEmbedder())
     corpus.ensure_indexed()
-    llm = ScriptedChatModel(delay=delay)
+    llm = llm or ScriptedChatModel(delay=delay)
     bot = Assistant(
         corpus.retriever, llm, Prompts.load(), lambda: {a.id: a for a in corpus.articles()}, settings, corpus
     )

@@ -1,6 +1,7 @@
 """The web chat in a real browser (Debian's Chromium through Playwright).
 
-Writes artifacts/web-chat.png, artifacts/web-concurrent.png, artifacts/browser-concurrency.json and
+Writes artifacts/web-chat.png, artifacts/web-concurrent.png, artifacts/web-corpus.png (an article added
+from the page, cited and highlighted), artifacts/browser-concurrency.json and
 artifacts/browser-latency.json (first streamed token with the real default model).
 """
 
@@ -18,7 +19,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.fakes_web import MD_IMAGE, SENTENCES, XSS, FakeBot, Recorder, running, scripted_assistant
+from tests.fakes_llm import ReadingChatModel
+from tests.fakes_web import (
+    ARTICLE,
+    MD_IMAGE,
+    REPORT,
+    REPORT_SENTENCES,
+    SENTENCES,
+    TWO_ARTICLES,
+    XSS,
+    FakeBot,
+    FakeCorpus,
+    Recorder,
+    running,
+    scripted_assistant,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -313,3 +328,159 @@ def test_first_token_latency_with_the_real_model(session: Any, tmp_path: Path) -
     (ARTIFACTS / "browser-latency.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
     assert len(firsts) == len(LATENCY_QUESTIONS), "every answer streamed a draft"
+
+
+def visible_articles(page: Any) -> list[str]:
+    """Ids of the source articles shown in the Sources panel (in a shown section, not hidden)."""
+    return list(page.evaluate(
+        "[...document.querySelectorAll('#sources-panel section:not([hidden]) article.source-article')]"
+        ".filter(a => !a.hidden && a.offsetParent !== null).map(a => a.dataset.articleId)"
+    ))
+
+
+def test_each_marker_shows_its_own_article(session: Any) -> None:
+    bot = FakeBot(replies={"reports": TWO_ARTICLES}, corpus=FakeCorpus(ARTICLE, REPORT))
+    with running(bot) as url:
+        s = session(url)
+        page = s.page
+        s.ask("What do the reports say about the dead?")
+        s.wait_for_answers(1)
+        assert sorted(visible_articles(page)) == sorted([ARTICLE.id, REPORT.id])  # both, until a marker is chosen
+        markers = page.locator("#chat .answer a.cite")
+        assert markers.count() == 4  # two in the text, one per value of the conflict box
+        for nth, shown, quote in [
+            (0, ARTICLE.id, SENTENCES[2].quote),
+            (1, REPORT.id, REPORT_SENTENCES[1].quote),
+            (2, ARTICLE.id, SENTENCES[2].quote),  # the conflict box's markers switch the same way
+            (3, REPORT.id, REPORT_SENTENCES[1].quote),
+        ]:
+            markers.nth(nth).click()
+            page.wait_for_function(
+                f"[...document.querySelectorAll('#sources-panel mark.cite-span.active')]"
+                f".map(m => m.textContent).join('') === {json.dumps(quote)}"
+            )
+            assert visible_articles(page) == [shown], nth
+            active = page.locator("#sources-panel mark.cite-span.active").first
+            assert active.evaluate("m => m.closest('article').dataset.articleId") == shown
+        article = page.locator(f'#sources-panel article[data-article-id="{REPORT.id}"]')
+        assert article.locator("h4").inner_text() == REPORT.title
+        assert article.locator(".article-meta").inner_text() == "Example Wire · 2024-01-04"
+
+
+BAD_UPLOADS: list[tuple[str, bytes, str]] = [
+    ("empty.txt", b" \n\n", "file is empty; give a file with some text"),
+    ("binary.txt", b"PK\x03\x04\x00\x00binary", "looks binary (contains NUL bytes)"),
+    ("large.md", b"A sentence that is long enough. " * 40, "over the 1000-byte limit; split it"),
+    ("latin1.txt", "Café à Paris, déjà vu.".encode("latin-1"), "not valid UTF-8 (byte 3); re-save it as UTF-8"),
+]
+INVENTED = """---
+title: Lighthouse keeper rescues stranded kayakers
+source: Harbour Gazette
+published: 2025-06-11
+---
+A lighthouse keeper on Gull Island rescued four stranded kayakers on Tuesday evening.
+The keeper, Maren Oakes, spotted their distress flares shortly after sunset.
+All four kayakers were treated for mild hypothermia at the harbour clinic.
+"""
+
+
+class CorpusPage:
+    """The "Articles" view of a chat page."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        page.click("#corpus button.label-wrap")
+        page.wait_for_selector("#articles-table table", state="visible")
+
+    def table(self) -> str:
+        return str(self.page.inner_html("#articles-table"))
+
+    def upload(self, path: Path) -> None:
+        clear = self.page.locator("#upload button[aria-label='Clear']")
+        if clear.count():
+            clear.click()
+        self.page.set_input_files("#upload input[type=file]", [str(path)])
+        self.page.wait_for_selector(f"#upload td.filename[aria-label='{path.name}']")
+
+    def add(self, expect: str, role: str) -> str:
+        """Press Add; the message shown (``role`` "status" or "alert") once it contains ``expect``."""
+        self.page.click("#add-article")
+        return self.wait_notice(expect, role)
+
+    def wait_notice(self, expect: str, role: str) -> str:
+        selector = f"#corpus-notice [role='{role}']"
+        self.page.wait_for_function(
+            f"(() => {{ const n = document.querySelector({json.dumps(selector)});"
+            f" return n && n.textContent.includes({json.dumps(expect)}); }})()"
+        )
+        return str(self.page.inner_text(selector))
+
+    def remove(self, article_id: str) -> str:
+        self.page.click("#remove-id input")
+        self.page.click(f"#remove-id li[role='option']:has-text('({article_id})')")
+        self.page.click("#remove-article")
+        return self.wait_notice("Removed", "status")
+
+
+def test_add_ask_and_remove_an_article_from_the_page(
+    session: Any, tmp_path: Path, minilm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real Corpus (Chroma, the lexical index, MiniLM), grounding and citation checks; the model is a
+    reader that quotes the prompt's source sharing most words with the question."""
+    bot, llm = scripted_assistant(tmp_path / "data", llm=ReadingChatModel(), embedder=minilm)
+    monkeypatch.setattr("index.articles.MAX_ARTICLE_BYTES", 1000)  # "too large" without a 20 MB upload
+    recorder = Recorder(bot)
+    catalog = bot.corpus.catalog
+    question = "Which lighthouse keeper spotted the kayakers' distress flares?"
+    with running(recorder) as url:
+        s = session(url)
+        page = s.page
+        page.set_default_timeout(90_000)
+        view = CorpusPage(page)
+        table = view.table()
+        assert "1 article indexed" in table
+
+        for name, data, message in BAD_UPLOADS:
+            before = (catalog.ids(), catalog.revisions(), len(bot.corpus.store.records()))
+            path = tmp_path / name
+            path.write_bytes(data)
+            view.upload(path)
+            shown = view.add(message, "alert")
+            assert name in shown  # the message names the file
+            assert view.table() == table and (catalog.ids(), catalog.revisions(), len(bot.corpus.store.records())) == before
+
+        article = tmp_path / "gull-island.md"
+        article.write_text(INVENTED, encoding="utf-8")
+        view.upload(article)
+        view.add("Indexed gull-island", "status")
+        row = page.locator("#articles-table tr[data-article-id='gull-island']")
+        assert row.locator("td").all_inner_texts()[:4] == [
+            "Lighthouse keeper rescues stranded kayakers", "gull-island", "Harbour Gazette", "2025-06-11"
+        ]
+        assert "2 articles indexed" in view.table() and "Lighthouse keeper" in page.inner_text("#header")
+        assert page.locator("#upload td.filename").count() == 0  # the upload was cleared
+
+        s.ask(question)
+        s.wait_for_answers(1)
+        answer = recorder.answers[-1]
+        assert not answer.abstained and {c.article_id for c in answer.citations} == {"gull-island"}, answer
+        assert "Maren Oakes" in page.inner_text("#chat .answer")
+        page.click("#chat .answer a.cite >> nth=0")
+        page.wait_for_selector("#sources-panel article[data-article-id='gull-island'] mark.cite-span.active")
+        assert emphasised(page) == answer.citations[0].quote
+        assert page.inner_text("#sources-panel .article-meta") == "Harbour Gazette · 2025-06-11"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.wait_for_timeout(400)  # the smooth scroll settles
+        page.screenshot(path=str(ARTIFACTS / "web-corpus.png"), full_page=True)
+
+        shown = view.remove("gull-island")
+        assert "Lighthouse keeper rescues stranded kayakers" in shown
+        assert "gull-island" not in catalog.ids() and "1 article indexed" in view.table()
+        assert "Lighthouse" not in page.inner_text("#header")
+        s.new_conversation()
+        s.ask(question)
+        s.wait_for_answers(1)
+        again = recorder.answers[-1]
+        assert "gull-island" not in {c.article_id for c in again.citations}
+        assert "Oakes" not in page.inner_text("#chat") and "Oakes" not in str(llm.calls[-1][0].content)
+        assert page.locator("#sources-panel article[data-article-id='gull-island']").count() == 0

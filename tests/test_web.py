@@ -7,8 +7,10 @@ import threading
 from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
+import gradio as gr
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -16,10 +18,33 @@ from gradio_client.exceptions import AppError
 from assistant.answer import Answer, Citation, Conflict
 from assistant.app.cli import build_parser, cmd_serve
 from assistant.app.web import FAILED, Chat, Exchange, _printer
-from assistant.app.web_render import all_citations, render_answer, render_draft, render_sources, strip_markers
+from assistant.app.web_corpus import BOTH, NOTHING, CorpusView
+from assistant.app.web_render import (
+    HEADER_TITLES,
+    all_citations,
+    render_answer,
+    render_articles,
+    render_draft,
+    render_header,
+    render_sources,
+    strip_markers,
+)
 from assistant.errors import ModelError
 from index import Article
-from tests.fakes_web import ARTICLE, SENTENCES, XSS, FakeBot, build_article, running, scripted_assistant
+from tests.fakes_llm import ReadingChatModel
+from tests.fakes_web import (
+    ARTICLE,
+    MD_IMAGE,
+    REPORT,
+    REPORT_SENTENCES,
+    SENTENCES,
+    TWO_ARTICLES,
+    XSS,
+    FakeBot,
+    build_article,
+    running,
+    scripted_assistant,
+)
 
 
 class Highlights(HTMLParser):
@@ -309,3 +334,181 @@ def test_markdown_in_article_text_stays_text() -> None:
     html = render_answer(answer, 0) + render_sources([answer], {"md": article})
     assert "![" not in html and "](" not in html
     assert unescape(html).count("![x](http://h/x.png)") >= 1
+
+
+# -- the corpus view ------------------------------------------------------------------------------
+
+INVENTED = """---
+title: Lighthouse keeper rescues stranded kayakers
+source: Harbour Gazette
+published: 2025-06-11
+---
+A lighthouse keeper on Gull Island rescued four stranded kayakers on Tuesday evening.
+The keeper, Maren Oakes, spotted their distress flares shortly after sunset.
+All four kayakers were treated for mild hypothermia at the harbour clinic.
+"""
+QUESTION = "Which lighthouse keeper spotted the kayakers' distress flares?"
+
+
+def test_two_cited_articles_are_two_articles_of_the_section() -> None:
+    html = render_sources([TWO_ARTICLES.answer], {ARTICLE.id: ARTICLE, REPORT.id: REPORT})
+    assert html.count('<article class="source-article"') == 2
+    assert "Example Wire · 2024&#45;01&#45;04" in html  # outlet · date, as text
+    found = highlights(html)
+    assert found.text[("0", "1")] == SENTENCES[2].quote and found.text[("0", "2")] == REPORT_SENTENCES[1].quote
+    first, second = html.split('<article class="source-article"')[1:]
+    assert 'data-citation="1"' in first and 'data-citation="2"' in second
+    assert "article-meta" not in first  # no outlet or date: no empty line for them
+
+
+def test_the_articles_table_and_header_show_titles_as_text() -> None:
+    article = Article(id="x", title=f"Title {XSS} {MD_IMAGE}", text="Ünï 🎉 text.", outlet="<b>Wire</b>", published="2025")
+    html = render_articles([article, ARTICLE])
+    assert "<script" not in html and "<img" not in html and "<b>" not in html and "![" not in html
+    assert "2 articles indexed" in html and "11 characters" in html and "&#60;b&#62;Wire" in html
+    assert "add one below" in render_articles([])
+    few = render_header("m", "b", ["One", "Two"])
+    assert "One; Two" in few
+    many = render_header("m", "b", [f"Title {i}" for i in range(HEADER_TITLES + 1)])
+    assert f"{HEADER_TITLES + 1} indexed" in many and "Title 0" not in many
+
+
+@pytest.fixture
+def real(tmp_path: Path) -> tuple[Any, CorpusView]:
+    """A real Assistant (real Chroma and lexical index, hashed-word embeddings, a reading model) and
+    the corpus view's handlers for it."""
+    bot, _ = scripted_assistant(tmp_path / "data", llm=ReadingChatModel())
+    return bot, CorpusView(bot)
+
+
+def state(bot: Any) -> tuple[list[str], dict[str, str], int, dict[str, str] | None]:
+    corpus = bot.corpus
+    return corpus.catalog.ids(), corpus.catalog.revisions(), len(corpus.store.records()), corpus.lexical.built_for()
+
+
+def cited(bot: Any, question: str) -> tuple[Answer, set[str]]:
+    answer = next(e for e in bot.stream(question, []) if isinstance(e, Answer))
+    return answer, {c.article_id for c in answer.citations}
+
+
+def retrieved(bot: Any, question: str) -> set[str]:
+    dense_and_lexical = {r.article_id for r, _ in bot.corpus.retriever.search(question, 5)}
+    lexical = {r.article_id for r, _ in bot.corpus.lexical.query(question, 5, list(bot.corpus.catalog.revisions().values()))}
+    return dense_and_lexical | lexical
+
+
+BAD_FILES: list[tuple[str, bytes, str]] = [
+    ("empty.txt", b"  \n\n", "file is empty; give a file with some text"),
+    ("binary.txt", b"PK\x03\x04\x00\x00binary", "looks binary (contains NUL bytes)"),
+    ("large.md", b"A sentence that is long enough. " * 16, "over the 400-byte limit; split it"),
+    ("latin1.txt", "Café à Paris, déjà vu.".encode("latin-1"), "not valid UTF-8 (byte 3); re-save it as UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_a_rejected_upload_is_an_alert_and_changes_nothing(
+    real: tuple[Any, CorpusView], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, data: bytes, message: str
+) -> None:
+    bot, view = real
+    monkeypatch.setattr("index.articles.MAX_ARTICLE_BYTES", 400)  # the good file is 343 bytes
+    good = tmp_path / "good.txt"
+    good.write_text(INVENTED, encoding="utf-8")
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    before = state(bot)
+    table, choices, header, notice, *inputs = view.add([str(good), str(bad)], "", "", "")
+    assert 'role="alert"' in notice and message in unescape(notice), notice
+    assert state(bot) == before  # the good file of the same upload was not indexed either
+    assert "Lighthouse" not in table and "Lighthouse" not in header
+    assert all(i == gr.skip() for i in inputs)  # the inputs stay, to be corrected
+
+
+def test_a_pasted_article_is_indexed_answered_and_removed(real: tuple[Any, CorpusView]) -> None:
+    bot, view = real
+    assert "Oakes" not in " ".join(a.text for a in bot.corpus.articles())  # a new subject
+    _, before = cited(bot, QUESTION)
+    assert "gull-rescue" not in before
+    steps: list[tuple[Any, ...]] = []
+    table, choices, header, notice, *inputs = view.add(
+        None, "", "Gull rescue", INVENTED, progress=lambda *a, **k: steps.append(a)  # type: ignore[arg-type]
+    )
+    assert 'role="status"' in notice and "Indexed gull-rescue" in unescape(notice), notice
+    assert inputs == [None, "", "", ""]  # cleared for the next article
+    assert "Lighthouse keeper rescues stranded kayakers" in table and "Harbour Gazette" in table
+    assert "2025&#45;06&#45;11" in table and "Lighthouse keeper" in header
+    assert ("Lighthouse keeper rescues stranded kayakers (gull-rescue)", "gull-rescue") in choices["choices"]
+    done, total = steps[-1][0]
+    assert steps[0][0] == 0 and done == total > 0  # progress: checking, then every chunk embedded
+    assert "gull-rescue" in retrieved(bot, QUESTION)
+    answer, ids = cited(bot, QUESTION)
+    assert ids == {"gull-rescue"} and "Maren Oakes" in answer.text, answer
+
+    table, choices, header, notice = view.remove("gull-rescue")
+    assert 'role="status"' in notice and "Lighthouse keeper rescues stranded kayakers" in unescape(notice)
+    assert "gull-rescue" not in table and "Lighthouse" not in header
+    assert all(value != "gull-rescue" for _, value in choices["choices"]) and choices["value"] is None
+    assert "gull-rescue" not in retrieved(bot, QUESTION)
+    answer, ids = cited(bot, QUESTION)
+    assert "gull-rescue" not in ids and "Oakes" not in answer.text
+    assert "Oakes" not in str(bot.llm.calls[-1][0].content)  # nothing of it reached the model
+
+
+def test_an_uploaded_file_takes_its_name_or_the_given_id(real: tuple[Any, CorpusView], tmp_path: Path) -> None:
+    bot, view = real
+    path = tmp_path / "Gull Island.md"
+    path.write_text(INVENTED, encoding="utf-8")
+    *_, notice, _, _, _, _ = view.add([str(path)], "", "", "")
+    assert "Indexed gull-island" in unescape(notice) and "gull-island" in bot.corpus.catalog.ids()
+    *_, notice, _, _, _, _ = view.add([str(path)], "rescue-2025", "", "")
+    assert "Indexed rescue-2025" in unescape(notice) and "rescue-2025" in bot.corpus.catalog.ids()
+
+
+@pytest.mark.parametrize(
+    ("files", "article_id", "name", "text", "message"),
+    [
+        (None, "", "", "", NOTHING),
+        (["x.txt"], "", "name", "text", BOTH),
+        (None, "", "", "Some pasted text.", "give the pasted article a name"),
+        (None, "", "Only a name", "  ", "is empty"),
+        (["a.txt", "b.txt"], "one-id", "", "", "--id names one article, but 2 files were given"),
+    ],
+)
+def test_an_incomplete_add_says_what_to_do(
+    real: tuple[Any, CorpusView], files: list[str] | None, article_id: str, name: str, text: str, message: str
+) -> None:
+    bot, view = real
+    before = state(bot)
+    *_, notice, _, _, _, _ = view.add(files, article_id, name, text)
+    assert 'role="alert"' in notice and message in unescape(notice), notice
+    assert state(bot) == before
+
+
+def test_pasted_text_gets_the_file_checks(real: tuple[Any, CorpusView], monkeypatch: pytest.MonkeyPatch) -> None:
+    bot, view = real
+    before = state(bot)
+    monkeypatch.setattr("assistant.corpus.MAX_ARTICLE_BYTES", 100)
+    for text, message in [("x" * 101, "over the 100-byte limit"), ("a\x00b", "contains NUL characters")]:
+        *_, notice, _, _, _, _ = view.add(None, "", "pasted", text)
+        assert 'role="alert"' in notice and message in unescape(notice), notice
+    assert state(bot) == before
+
+
+def test_removing_nothing_or_an_unknown_id_says_so(real: tuple[Any, CorpusView]) -> None:
+    bot, view = real
+    before = state(bot)
+    *_, notice = view.remove(None)
+    assert 'role="alert"' in notice and "Choose the article to remove" in unescape(notice)
+    *_, notice = view.remove("no-such-article")
+    assert 'role="alert"' in notice and "no indexed article" in unescape(notice) and before[0][0] in unescape(notice)
+    assert state(bot) == before
+
+
+def test_a_failure_while_adding_is_a_message_not_a_traceback(real: tuple[Any, CorpusView], tmp_path: Path) -> None:
+    bot, view = real
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Traceback: secret internals")
+
+    bot.corpus.index_text = broken
+    *_, notice, _, _, _, _ = view.add(None, "", "name", "Some text.")
+    assert 'role="alert"' in notice and "could not be added" in unescape(notice) and "secret" not in unescape(notice)

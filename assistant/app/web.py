@@ -1,7 +1,8 @@
 """The web chat (Gradio): streamed drafts, verified answers with clickable citations, the cited sources.
 
 ``build_app(bot)`` takes anything with the ``Assistant`` interface (``stream``, ``describe``, ``warm``,
-``corpus``), so tests pass fakes; ``serve(settings)`` builds the real assistant and runs the app.
+``corpus``: a ``Corpus``, which the "Articles" view lists, adds to and removes from), so tests pass
+fakes; ``serve(settings)`` builds the real assistant and runs the app.
 One model answers everyone: answers queue (one at a time) under the concurrency id ``model``.
 """
 
@@ -17,11 +18,11 @@ from typing import Any, Protocol, TextIO
 import gradio as gr
 
 from assistant.answer import Answer, Turn
+from assistant.app.web_corpus import build_corpus_view, header_html
 from assistant.app.web_render import (
     CSS,
     HEAD,
     all_citations,
-    plain,
     render_answer,
     render_draft,
     render_error,
@@ -99,18 +100,6 @@ def _articles(bot: Bot, answers: Sequence[Answer | None]) -> dict[str, Article]:
 def _sources_html(bot: Bot, exchanges: Sequence[Exchange]) -> str:
     answers = [e.answer for e in exchanges]
     return render_sources(answers, _articles(bot, answers))
-
-
-def _header(bot: Bot) -> str:
-    info = bot.describe()
-    try:
-        titles = [a.title for a in bot.corpus.articles()]
-    except Exception:  # noqa: BLE001 - the header is informative only
-        titles = []
-    model = f"<strong>Model:</strong> {plain(str(info.get('model', '?')))} ({plain(str(info.get('backend', '?')))})"
-    about = f" · <strong>Articles:</strong> {plain('; '.join(titles))}" if titles else ""
-    intro = "Answers with citations checked against the article text."
-    return f"<h1>News article assistant</h1><p>{intro}</p><p>{model}{about}</p>"
 
 
 class Chat:
@@ -200,7 +189,7 @@ def build_app(bot: Bot, examples: Sequence[str] = EXAMPLES) -> gr.Blocks:
     """
     chat = Chat(bot)
     with gr.Blocks(title="News article assistant") as demo:
-        gr.HTML(_header(bot), elem_id="header")  # article titles are plain text, never Markdown
+        header = gr.HTML(header_html(bot), elem_id="header")  # article titles are plain text, never Markdown
         exchanges = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
@@ -219,6 +208,7 @@ def build_app(bot: Bot, examples: Sequence[str] = EXAMPLES) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources([], {}), elem_id="sources-panel")
+        build_corpus_view(bot, header)  # the indexed articles; adding and removing them
 
         events = [question.submit, send.click]
         started = gr.on(

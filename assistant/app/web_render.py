@@ -6,7 +6,8 @@ with Markdown's punctuation as character references, because the chat renders Ma
 here is our own. A marker links to ``#cite-A-N`` (answer A of the session, counted from 0;
 citation N) — the chat's sanitiser drops data attributes, links survive. A highlight carries
 ``data-answer`` and ``data-citation``, the latter listing every citation covering it, space-separated,
-so ``[data-citation~="2"]`` finds all of citation 2 even where spans overlap.
+so ``[data-citation~="2"]`` finds all of citation 2 even where spans overlap. Each cited article of an
+answer is an ``<article>`` of its section; a marker shows the article holding its span and hides the others.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from index import Article
 __all__ = [
     "CSS",
     "HEAD",
+    "HEADER_TITLES",
     "all_citations",
     "render_answer",
+    "render_articles",
     "render_draft",
     "render_error",
+    "render_header",
+    "render_notice",
     "render_question",
     "render_sources",
     "render_waiting",
@@ -153,9 +158,11 @@ def _section(answer: Answer, answer_id: int, articles: Mapping[str, Article], vi
     parts = []
     for article_id, spans in by_article.items():
         article = articles[article_id]
+        about = " · ".join(x for x in (article.outlet, article.published) if x)
+        meta = f'<div class="article-meta">{plain(about)}</div>' if about else ""
         parts.append(
             f'<article class="source-article" data-article-id="{plain(article_id)}">'
-            f"<h4>{plain(article.title)}</h4>"
+            f"<h4>{plain(article.title)}</h4>{meta}"
             f'<div class="article-text">{_highlighted(article.text, spans, answer_id)}</div></article>'
         )
     hidden = "" if visible else " hidden"
@@ -170,6 +177,45 @@ def render_sources(answers: Sequence[Answer | None], articles: Mapping[str, Arti
     last = len(answers) - 1
     note = "" if cited[-1][0] == last else _EMPTY.format("The latest answer cites no sources.")
     return note + "".join(_section(a, i, articles, visible=bool(i == last)) for i, a in cited)
+
+
+HEADER_TITLES = 3  # more articles than this: the header gives their count, the corpus view lists them
+
+
+def render_header(model: str, backend: str, titles: Sequence[str]) -> str:
+    """The page's header: the model in use and the indexed articles (their titles, or their count)."""
+    about = ""
+    if len(titles) > HEADER_TITLES:
+        about = f" · <strong>Articles:</strong> {len(titles)} indexed (listed under Articles below)"
+    elif titles:
+        about = f" · <strong>Articles:</strong> {plain('; '.join(titles))}"
+    intro = "Answers with citations checked against the article text."
+    return (
+        f"<h1>News article assistant</h1><p>{intro}</p>"
+        f"<p><strong>Model:</strong> {plain(model)} ({plain(backend)}){about}</p>"
+    )
+
+
+def render_articles(articles: Sequence[Article]) -> str:
+    """The corpus view's table: title, id, source (the outlet), date and size of each indexed article."""
+    if not articles:
+        return _EMPTY.format("No articles are indexed: add one below.")
+    head = "".join(f"<th>{h}</th>" for h in ("Title", "Id", "Source", "Date", "Size"))
+    rows = [
+        f'<tr data-article-id="{plain(a.id)}"><td class="title">{plain(a.title)}</td>'
+        f'<td class="id"><code>{plain(a.id)}</code></td><td>{plain(a.outlet)}</td><td>{plain(a.published)}</td>'
+        f'<td class="size">{len(a.text):,} characters</td></tr>'
+        for a in articles
+    ]
+    count = f"{len(articles)} article{'s' if len(articles) != 1 else ''} indexed."
+    return f'<p class="count">{count}</p><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def render_notice(message: str, ok: bool) -> str:
+    """The corpus view's message: what was done (a status), or what went wrong and what to do (an alert)."""
+    if ok:
+        return f'<div class="notice ok" role="status">✓ {plain(message)}</div>'
+    return f'<div class="notice error" role="alert">⚠️ {plain(message)}</div>'
 
 
 CSS = """
@@ -187,6 +233,12 @@ CSS = """
 #sources-panel mark.cite-span { background: #fde68a; color: inherit; border-radius: 2px; }
 #sources-panel mark.cite-span.active { background: #f59e0b; outline: 2px solid #b45309; }
 #sources-panel .sources-empty { opacity: 0.7; }
+#sources-panel [hidden] { display: none !important; }
+#sources-panel .article-meta { opacity: 0.75; font-size: 0.9em; margin-bottom: 0.4em; }
+#articles-table table { width: 100%; border-collapse: collapse; }
+#articles-table th, #articles-table td { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid #e5e7eb; }
+#articles-table td.size { text-align: right; white-space: nowrap; }
+#corpus-notice .notice.ok { color: #15803d; }
 """
 
 # Inline and dependency-free, so it works offline. One delegated listener covers markers rendered later.
@@ -207,6 +259,11 @@ HEAD = r"""<script>
     panel.querySelectorAll("mark.cite-span.active").forEach((m) => m.classList.remove("active"));
     if (!section) return;
     const marks = section.querySelectorAll('mark.cite-span[data-citation~="' + CSS.escape(number) + '"]');
+    // Only the article holding the cited span stays in view (all of them when it is not highlighted).
+    const article = marks.length ? marks[0].closest("article.source-article") : null;
+    section.querySelectorAll("article.source-article").forEach((a) => {
+      a.hidden = article !== null && a !== article;
+    });
     marks.forEach((m) => m.classList.add("active"));
     if (marks.length) marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
   }
