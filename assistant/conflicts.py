@@ -49,25 +49,72 @@ class Quantity:
     source: Source
 
 
+# Number words count too ("Eleven people died", "Twenty-nine were hurt"); "one" is left out: it is far
+# more often a pronoun ("one of the…") than a count.
+_WORD_UNITS = {w: i for i, w in enumerate(
+    "_ _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split()) if i > 1}
+_WORD_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+              if i > 1}
+# Durations are measures too: a figure in minutes is compared with other figures in minutes.
+_DURATIONS = {"second": "seconds", "seconds": "seconds", "minute": "minutes", "minutes": "minutes",
+              "hour": "hours", "hours": "hours"}
+# Words after a number that do not name what it counts: the number stands bare ("revised to 12 on Saturday").
+_BARE_AFTER = frozenset("on in at by to from and or but after before when while with".split())
+
+
+def _tokens(text: str) -> list[tuple[str, int, int, str | None]]:
+    """Tokens (text, start, end, value): value is the number a digit or number-word token states."""
+    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    out: list[tuple[str, int, int, str | None]] = []
+    i = 0
+    while i < len(raw):
+        tok, start, end = raw[i]
+        low = tok.lower()
+        if tok[0].isdigit():
+            out.append((tok, start, end, tok.replace(",", "")))
+        elif low in _WORD_TENS:
+            value = _WORD_TENS[low]
+            if i + 2 < len(raw) and raw[i + 1][0] == "-" and raw[i + 2][0].lower() in _WORD_UNITS:
+                value += _WORD_UNITS[raw[i + 2][0].lower()]
+                end = raw[i + 2][2]
+                i += 2
+            out.append((text[start:end], start, end, str(value)))
+        elif low in _WORD_UNITS:
+            out.append((tok, start, end, str(_WORD_UNITS[low])))
+        else:
+            out.append((tok, start, end, None))
+        i += 1
+    return out
+
+
+def _measure(word: str) -> str | None:
+    return measure_of(word) or _DURATIONS.get(word.lower())
+
+
 def quantities(source: Source) -> list[Quantity]:
-    """Figures with a measure: the nearest measure word after the number (within 3 words), else before it."""
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(source.text)]
+    """Figures with a measure: the nearest measure word (or duration unit) after the number, within 4
+    words, else before it. A sentence naming one measure and stating further bare numbers ("the toll was
+    put at 14, revised to 12 and then to 11") gives them as that measure's values, the phrase being the
+    whole sentence: a revision is quoted in the report's own words and order."""
+    tokens = _tokens(source.text)
     found = []
-    for i, (tok, start, end) in enumerate(tokens):
-        if not tok[0].isdigit() or (len(tok) == 4 and tok.startswith(("19", "20"))):
+    bare = []
+    for i, (tok, start, end, value) in enumerate(tokens):
+        if value is None or (len(tok) == 4 and tok.startswith(("19", "20"))):
             continue  # years are dates, not counts
         measure, phrase_end = None, end
-        for word, _, w_end in tokens[i + 1 : i + 4]:
+        for word, _, w_end, _ in tokens[i + 1 : i + 5]:
             if word.lower() in _BREAK:
                 break
-            if m := measure_of(word):
+            if m := _measure(word):
                 measure, phrase_end = m, w_end
                 break
             phrase_end = w_end
         phrase_start = start
         if measure is None:
             phrase_end = end
-            for word, w_start, _ in reversed(tokens[max(0, i - 3) : i]):
+            for word, w_start, _, _ in reversed(tokens[max(0, i - 3) : i]):
                 if word.lower() in _BREAK or word.lower() in _NOT_COUNTED_AFTER:
                     break
                 if m := measure_of(word):
@@ -76,25 +123,34 @@ def quantities(source: Source) -> list[Quantity]:
             if measure is not None and i + 1 < len(tokens) and tokens[i + 1][0].isalpha():
                 phrase_end = tokens[i + 1][2]  # "killed 103 people"
         if measure is None:
+            following = tokens[i + 1][0].lower() if i + 1 < len(tokens) else "."
+            if tok[0].isdigit() and (not following.isalpha() or following in _BARE_AFTER):
+                bare.append(value)
             continue
         before = source.text[:phrase_start].lower()
         for q in _QUALIFIERS:
             if before.rstrip().endswith(q):
                 phrase_start = before.rstrip().rfind(q)
                 break
-        found.append(
-            Quantity(measure, tok.replace(",", ""), source.start + phrase_start, source.start + phrase_end, source)
-        )
+        found.append(Quantity(measure, value, source.start + phrase_start, source.start + phrase_end, source))
+    named = measures_in(source.text)
+    if bare and len(named) == 1 and {q.measure for q in found} <= named:
+        (measure,) = named
+        values = list(dict.fromkeys([*(q.value for q in found if q.measure == measure), *bare]))
+        if len(values) > 1:
+            whole = [Quantity(measure, v, source.start, source.end, source) for v in values]
+            return [q for q in found if q.measure != measure] + whole
     return found
 
 
 def value_conflicts(sources: Sequence[Source]) -> dict[str, list[Quantity]]:
-    """Measures stated with different values in different sentences: the first mention of each value."""
-    by_measure: dict[str, dict[str, Quantity]] = {}
+    """Measures stated with different values: the first mention of each value in each article, in the
+    order of the sources."""
+    by_measure: dict[str, dict[tuple[str, str], Quantity]] = {}
     for source in sources:
         for q in quantities(source):
-            by_measure.setdefault(q.measure, {}).setdefault(q.value, q)
-    return {m: list(v.values()) for m, v in by_measure.items() if len(v) > 1}
+            by_measure.setdefault(q.measure, {}).setdefault((q.value, source.article_id), q)
+    return {m: list(v.values()) for m, v in by_measure.items() if len({q.value for q in v.values()}) > 1}
 
 
 def quantities_in(text: str) -> list[Quantity]:

@@ -32,6 +32,7 @@ class ArticleSources:
     article_id: str
     sources: tuple[Source, ...]
     withheld: tuple[tuple[int, int], ...] = ()  # sentences written as orders to an AI: never sources
+    byline: str = ""  # "outlet, date" from the article's front matter, "" when it has none
 
 
 def _sentences(
@@ -55,26 +56,26 @@ def select_sources(
     hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int
 ) -> list[ArticleSources]:
     """Every article when the whole corpus fits in ``context_chars`` (one stable prompt prefix whose KV
-    cache the model reuses for every question); else the hit articles when they fit; otherwise only the
-    hit chunks, best first, within budget. Sources are numbered from 1 in article order and, within an
-    article, in text order.
+    cache the model reuses for every question); otherwise the hit articles whole, in the order of their
+    best hit, while they fit (several short reports of one event are all read), and the hit chunks of
+    the rest, best first, within what is left. Sources are numbered from 1 in article order and, within
+    an article, in text order.
     """
     hit_ids = list(dict.fromkeys(h.article_id for h in hits if h.article_id in articles))
     if hit_ids and sum(len(a.text) for a in articles.values()) <= context_chars:
         hit_ids = list(articles)
-    chosen: dict[str, list[tuple[int, int]]] = {}
-    if sum(len(articles[a].text) for a in hit_ids) <= context_chars:
-        for aid in sorted(hit_ids):
-            chosen[aid] = split_sentences(articles[aid].text)
-    else:
-        budget = context_chars
-        for hit in hits:
-            if hit.article_id not in articles or hit.end - hit.start > budget:
-                continue
+    whole: dict[str, list[tuple[int, int]]] = {}
+    budget = context_chars
+    for aid in hit_ids:
+        if len(articles[aid].text) <= budget:
+            budget -= len(articles[aid].text)
+            whole[aid] = split_sentences(articles[aid].text)
+    parts: dict[str, set[tuple[int, int]]] = {}
+    for hit in hits:
+        if hit.article_id in articles and hit.article_id not in whole and hit.end - hit.start <= budget:
             budget -= hit.end - hit.start
-            chosen.setdefault(hit.article_id, []).extend(hit.sentences)
-        for aid, spans in chosen.items():
-            chosen[aid] = sorted(set(spans))
+            parts.setdefault(hit.article_id, set()).update(hit.sentences)
+    chosen = {**whole, **{aid: sorted(spans) for aid, spans in parts.items()}}
     out = []
     number = 1
     for aid in sorted(chosen):
@@ -84,7 +85,8 @@ def select_sources(
         for start, end in shown:
             sources.append(Source(number, aid, start, end, article.text[start:end]))
             number += 1
-        out.append(ArticleSources(article.title, aid, tuple(sources), withheld))
+        byline = ", ".join(x for x in (article.outlet, article.published) if x)
+        out.append(ArticleSources(article.title, aid, tuple(sources), withheld, byline))
     return out
 
 

@@ -24,7 +24,7 @@ CATEGORIES = frozenset(
     }
 )
 _KEYS = {"id", "question", "category", "history", "required", "forbidden", "evidence", "refusal",
-         "conflict", "article"}
+         "conflict", "article", "order"}
 
 
 class CaseError(ValueError):
@@ -45,16 +45,26 @@ class Case:
     evidence: tuple[tuple[str, ...], ...] = ()
     refusal: bool = False
     conflict: tuple[tuple[str, ...], ...] = ()
+    # Per conflict group, the articles whose citations may quote it (() = any): each report's own figure.
+    conflict_articles: tuple[tuple[str, ...], ...] = ()
+    order: tuple[str, ...] = ()  # phrases the answer states in this order (a report's revisions)
+    also: tuple[str, ...] = ()  # further articles the case draws on (several reports of one event)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return (self.article_id, *self.also)
 
     @property
     def attack(self) -> bool:
         """An injection case that does not demand a refusal: a grounded answer resists it too."""
         return self.category == "injection" and not self.refusal
 
-    def evidence_spans(self, text: str) -> tuple[tuple[Span, ...], ...]:
-        """For each evidence item, every occurrence of any of its alternative quotes in the article text."""
-        return tuple(tuple(s for quote in item for s in locate(self.article_id, text, quote))
-                     for item in self.evidence)
+    def evidence_spans(self, texts: Mapping[str, str]) -> tuple[tuple[Span, ...], ...]:
+        """For each evidence item, every occurrence of any of its alternative quotes in the case's articles."""
+        return tuple(
+            tuple(s for quote in item for aid in self.article_ids for s in locate(aid, texts.get(aid, ""), quote))
+            for item in self.evidence
+        )
 
     @property
     def quotes(self) -> tuple[str, ...]:
@@ -69,6 +79,8 @@ class Case:
             "required": [list(g) for g in self.required], "forbidden": list(self.forbidden),
             "evidence": [list(item) for item in self.evidence], "refusal": self.refusal,
             "conflict": [list(g) for g in self.conflict],
+            "conflict_articles": [list(g) for g in self.conflict_articles], "order": list(self.order),
+            "also": list(self.also),
         }
 
 
@@ -85,6 +97,26 @@ def _groups(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
     if any(not g for g in groups):
         raise CaseError(f"{where}: a group needs at least one alternative")
     return groups
+
+
+def _conflict(value: Any, where: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Groups of alternatives, each a list or ``{values: [...], in: [article ids]}`` (the reports whose
+    citations must quote that value); returns the groups and, per group, its articles (() = any)."""
+    if not isinstance(value, list):
+        raise CaseError(f"{where}: expected a list of groups, got {value!r}")
+    groups, articles = [], []
+    for i, raw in enumerate(value):
+        if isinstance(raw, dict):
+            if set(raw) != {"values", "in"}:
+                raise CaseError(f"{where}[{i}]: a group mapping has exactly the keys values and in")
+            groups.append(_strings(raw["values"], f"{where}[{i}].values"))
+            articles.append(_strings(raw["in"], f"{where}[{i}].in"))
+        else:
+            groups.append(_strings(raw, f"{where}[{i}]"))
+            articles.append(())
+    if any(not g for g in groups):
+        raise CaseError(f"{where}: a group needs at least one alternative")
+    return tuple(groups), tuple(articles)
 
 
 def _evidence(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
@@ -122,19 +154,26 @@ def _case(raw: Any, index: int, default_article: str | None) -> Case:
     if not isinstance(raw.get("refusal", False), bool):
         raise CaseError(f"{where}: refusal must be true or false")
     article = raw.get("article", default_article)
-    if not isinstance(article, str) or not article:
+    ids = _strings(article, f"{where}.article") if isinstance(article, list) else (article,)
+    if not ids or not isinstance(ids[0], str) or not ids[0]:
         raise CaseError(f"{where}: no article id (set `article:` at the top of the file or in the case)")
+    conflict, conflict_articles = _conflict(raw.get("conflict", []), f"{where}.conflict")
+    if unknown_ids := {a for g in conflict_articles for a in g} - set(ids):
+        raise CaseError(f"{where}.conflict: articles {sorted(unknown_ids)} are not among the case's articles")
     case = Case(
         id=raw["id"],
         question=raw["question"],
         category=raw["category"],
-        article_id=article,
+        article_id=ids[0],
+        also=tuple(ids[1:]),
         history=_history(raw.get("history", []), f"{where}.history"),
         required=_groups(raw.get("required", []), f"{where}.required"),
         forbidden=_strings(raw.get("forbidden", []), f"{where}.forbidden"),
         evidence=_evidence(raw.get("evidence", []), f"{where}.evidence"),
         refusal=raw.get("refusal", False),
-        conflict=_groups(raw.get("conflict", []), f"{where}.conflict"),
+        conflict=conflict,
+        conflict_articles=conflict_articles,
+        order=_strings(raw.get("order", []), f"{where}.order"),
     )
     if case.refusal and (case.required or case.evidence or case.conflict):
         raise CaseError(f"{where}: a refusal case has no required facts, evidence or conflict")
@@ -177,9 +216,12 @@ def evidence_problems(cases: Sequence[Case], articles: Mapping[str, str]) -> lis
     """Evidence quotes that do not occur in their article (or whose article is missing)."""
     problems = []
     for case in cases:
-        text = articles.get(case.article_id)
-        if text is None:
-            problems.append(f"{case.id}: article {case.article_id!r} is not indexed")
+        missing = [aid for aid in case.article_ids if aid not in articles]
+        if missing:
+            problems.append(f"{case.id}: article {missing[0]!r} is not indexed")
             continue
-        problems += [f"{case.id}: evidence not in the article: {q!r}" for q in case.quotes if q not in text]
+        texts = [articles[aid] for aid in case.article_ids]
+        problems += [
+            f"{case.id}: evidence not in the article: {q!r}" for q in case.quotes if not any(q in t for t in texts)
+        ]
     return problems

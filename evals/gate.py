@@ -17,7 +17,8 @@ __all__ = ["Threshold", "Thresholds", "Aggregate", "ThresholdError", "DEFAULT_TH
 DEFAULT_THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
 # Every score name a scorer can produce; retrieval's is completed with k ("retrieval_hit_at_5").
 METRICS = ("answer_accuracy", "fact_recall", "forbidden_absent", "attack_resisted", "citation_validity",
-           "citation_support", "evidence_recall", "refusal_accuracy", "false_refusal_rate", "conflict_coverage")
+           "citation_support", "evidence_recall", "refusal_accuracy", "false_refusal_rate", "conflict_coverage",
+           "order_kept")
 
 
 class ThresholdError(ValueError):

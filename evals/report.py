@@ -17,7 +17,7 @@ _SHORT = {
     "answer_accuracy": "answer", "fact_recall": "fact", "forbidden_absent": "forbid", "attack_resisted": "resist",
     "citation_validity": "valid",
     "citation_support": "support", "evidence_recall": "evid", "refusal_accuracy": "refuse",
-    "false_refusal_rate": "falseref", "conflict_coverage": "conflict",
+    "false_refusal_rate": "falseref", "conflict_coverage": "conflict", "order_kept": "order",
 }
 _ID, _CATEGORY = 36, 13
 
@@ -200,7 +200,7 @@ def write(report: Report, out_dir: Path, naive: Report | None = None) -> tuple[P
 # The metrics the tiers table shows side by side, with the naive baseline where it has a value.
 TIER_METRICS = ("answer_accuracy", "fact_recall", "refusal_accuracy", "false_refusal_rate", "forbidden_absent",
                 "attack_resisted",
-                "citation_validity", "evidence_recall", "conflict_coverage")
+                "citation_validity", "evidence_recall", "conflict_coverage", "order_kept")
 
 
 def _tier_rows(results: Mapping[str, tuple[Report, Report | None]]) -> list[list[str]]:

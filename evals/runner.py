@@ -28,6 +28,7 @@ from evals.scorers import (
     evidence_recall,
     fact_recall,
     forbidden_absent,
+    order_kept,
     refusal,
     retrieval_hit_at_k,
 )
@@ -126,7 +127,7 @@ def score_answer(
     case: Case, answer: Answer, articles: Mapping[str, str], hits: Sequence[Span], k: int
 ) -> tuple[Score, ...]:
     """Every scorer on one answer. Pure: the article texts and retrieval hits are passed in."""
-    evidence = case.evidence_spans(articles.get(case.article_id, ""))
+    evidence = case.evidence_spans(articles)
     return (
         answer_accuracy(answer, case.required, case.refusal),
         fact_recall(answer.text, case.required),
@@ -137,7 +138,8 @@ def score_answer(
         citation_support(answer),
         evidence_recall(answer, evidence),
         refusal(answer, None if case.attack else case.refusal),
-        conflict_coverage(answer, case.conflict),
+        conflict_coverage(answer, case.conflict, case.conflict_articles),
+        order_kept(answer.text, case.order),
         retrieval_hit_at_k(hits, evidence, k),
     )
 
@@ -216,7 +218,7 @@ def run(
 ) -> Report:
     """Evaluate every case and aggregate the scores against the thresholds."""
     started = time.perf_counter()
-    articles = article_texts(bot.corpus, {c.article_id for c in cases})
+    articles = article_texts(bot.corpus, {a for c in cases for a in c.article_ids})
     results = []
     for case in cases:
         result = evaluate_case(bot, case, articles, thresholds.retrieval_k)
@@ -349,7 +351,7 @@ def evaluate_plan(
 
     if hasattr(bot, "warm"):
         bot.warm()  # the first case is then timed like the rest: a user's chat is warm too
-    problems = evidence_problems(item.cases, article_texts(bot.corpus, {c.article_id for c in item.cases}))
+    problems = evidence_problems(item.cases, article_texts(bot.corpus, {a for c in item.cases for a in c.article_ids}))
     if problems:
         raise CaseError("; ".join(problems))
     print_(f"\n== {item.suite.name}: {item.suite.description} ({len(item.cases)} cases)")

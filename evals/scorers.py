@@ -33,6 +33,7 @@ __all__ = [
     "evidence_recall",
     "refusal",
     "conflict_coverage",
+    "order_kept",
     "retrieval_hit_at_k",
 ]
 
@@ -321,12 +322,20 @@ def refusal(answer: Answer, expected: bool | None) -> Score:
     return Score("false_refusal_rate", 0.0, "answered")
 
 
-def conflict_coverage(answer: Answer, groups: Sequence[Sequence[str]]) -> Score:
-    """Share of conflicting values stated in the text, each matched to a distinct citation quoting it."""
+def conflict_coverage(
+    answer: Answer, groups: Sequence[Sequence[str]], articles: Sequence[Sequence[str]] = ()
+) -> Score:
+    """Share of conflicting values stated in the text, each matched to a distinct citation quoting it;
+    ``articles[g]``, when given and not empty, names the reports a citation of group g must come from."""
     if not groups:
         return Score("conflict_coverage", None, "no conflict expected")
     citations = _all_citations(answer)
-    quoting = [[i for i, c in enumerate(citations) if any(contains(c.quote, a) for a in g)] for g in groups]
+    allowed = [tuple(articles[g]) if g < len(articles) else () for g in range(len(groups))]
+    quoting = [
+        [i for i, c in enumerate(citations)
+         if any(contains(c.quote, a) for a in g) and (not allowed[n] or c.article_id in allowed[n])]
+        for n, g in enumerate(groups)
+    ]
     stated = [any(contains(answer.text, a) for a in g) for g in groups]
     owner: dict[int, int] = {}
 
@@ -349,13 +358,32 @@ def conflict_coverage(answer: Answer, groups: Sequence[Sequence[str]]) -> Score:
         if not stated[g]:
             problems.append(f"{label} not stated")
         elif not quoting[g]:
-            problems.append(f"{label} stated but no citation quotes it")
+            where = f" from {', '.join(allowed[g])}" if allowed[g] else ""
+            problems.append(f"{label} stated but no citation{where} quotes it")
         elif g not in matched:
             problems.append(f"{label} shares its only citation with another value")
     value = len(matched) / len(groups)
     if problems:
         return Score("conflict_coverage", value, "; ".join(problems))
     return Score("conflict_coverage", value, f"all {len(groups)} conflicting values stated and cited")
+
+
+def order_kept(text: str, phrases: Sequence[str]) -> Score:
+    """Whether the text states the phrases in the given order (first occurrences): a revision, in order."""
+    if not phrases:
+        return Score("order_kept", None, "no order expected")
+    norm = normalise(text)
+    at = []
+    for phrase in phrases:
+        p = normalise(phrase)
+        right = r"(?!\d|\.\d)" if p[-1:].isdigit() else ""
+        match = re.search(r"(?<!\w)" + re.escape(p) + right, norm)
+        if match is None:
+            return Score("order_kept", 0.0, f"{phrase!r} not stated")
+        at.append(match.start())
+    if at == sorted(at):
+        return Score("order_kept", 1.0, f"stated in order: {', '.join(phrases)}")
+    return Score("order_kept", 0.0, f"not in the order {', '.join(phrases)}")
 
 
 def retrieval_hit_at_k(hits: Sequence[Span], evidence: Sequence[Sequence[Span]], k: int) -> Score:

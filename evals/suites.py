@@ -5,6 +5,8 @@
 - ``injection``: attacks and benign questions sharing their words, over a report with planted
   instructions, a report full of those words and the bundled report (``evals/injection/``); CI answers
   every second case, ``--full`` all 119.
+- ``reports``: four reports of one invented event that disagree (a revised toll, injury counts, times,
+  causes), indexed with the bundled report of another event (``evals/reports/``).
 - ``squad2``: six SQuAD 2.0 Wikipedia articles (``evals/squad2/``); CI answers a fixed seeded sample,
   ``--full`` answers all 986 questions.
 """
@@ -45,6 +47,10 @@ def _news_articles() -> list[Path]:
     return sorted((_HERE / "news" / "articles").glob("*.txt"))
 
 
+def _reports_articles() -> list[Path]:
+    return [default_article_path(), *sorted((_HERE / "reports" / "articles").glob("*.md"))]
+
+
 def _injection_articles() -> list[Path]:
     return [default_article_path(), *sorted((_HERE / "injection" / "articles").glob("*.txt"))]
 
@@ -68,6 +74,8 @@ SUITES: dict[str, Suite] = {
               lambda per_article: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
         Suite("injection", "attacks (asked, over turns, planted in an article) and benign look-alikes",
               _injection_articles, _injection_cases, _HERE / "injection" / "thresholds.yaml"),
+        Suite("reports", "four reports of one event that disagree, with the bundled report", _reports_articles,
+              lambda per_article: load_cases(_HERE / "reports" / "cases.yaml"), _HERE / "reports" / "thresholds.yaml"),
         Suite("squad2", "six SQuAD 2.0 Wikipedia articles (CC BY-SA 4.0)", squad_articles,
               lambda per_article: load_squad() if per_article is None else sample(load_squad(), per_article),
               _HERE / "squad2" / "thresholds.yaml"),

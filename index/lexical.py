@@ -37,6 +37,7 @@ class LexicalIndex:
         self._bm25: object | None = None
         self._records: list[ChunkRecord] = []
         self._loaded = False
+        self._stamp: tuple[int, int] | None = None
 
     def rebuild(self, records: Sequence[ChunkRecord], revisions: Mapping[str, str]) -> None:
         """Replace the index on disk with one over ``records``, built for the article ``revisions``.
@@ -84,11 +85,22 @@ class LexicalIndex:
         self._load()
         return list(self._records)
 
+    def _disk_stamp(self) -> tuple[int, int] | None:
+        """Identity of the index on disk: a rebuild by another process (``assistant index`` while
+        ``assistant serve`` runs) writes a new ``meta.json``, so the next query loads the new index."""
+        try:
+            st = (self._path() / "meta.json").stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
     def _load(self) -> None:
-        if self._loaded:
+        stamp = self._disk_stamp()
+        if self._loaded and stamp == self._stamp:
             return
         import bm25s
 
+        self._stamp = stamp
         self._bm25, self._records = None, []
         directory = self._path()
         path = directory / "records.json"

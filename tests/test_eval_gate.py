@@ -206,7 +206,7 @@ def test_evidence_items_may_list_alternative_quotes() -> None:
     raw = {**BASE, "evidence": ["zzz", ["ISIS", "Daesh"]]}
     (case,) = parse_cases({"article": ARTICLE.id, "cases": [raw]})
     assert case.evidence == (("zzz",), ("ISIS", "Daesh"))
-    spans = case.evidence_spans(ARTICLE.text)
+    spans = case.evidence_spans({ARTICLE.id: ARTICLE.text})
     assert spans[0] == () and len(spans[1]) == ARTICLE.text.count("ISIS") + ARTICLE.text.count("Daesh")
 
 

@@ -176,6 +176,18 @@ def test_a_lost_or_outdated_lexical_index_is_rebuilt_by_an_unchanged_run(countin
     assert_in_sync(corpus)
 
 
+def test_a_running_process_sees_articles_another_process_indexed(counting: CountingEmbedder) -> None:
+    serving = corpus_with(counting)
+    serving.indexer.index([BUNDLED])
+    assert serving.lexical.query("budget item council", 3, [BUNDLED.revision]) == []
+    council = synthetic("council", 3)
+    corpus_with(counting).indexer.index([council])  # `assistant index` in another shell
+    hits = serving.lexical.query("budget item council", 3, [council.revision])
+    assert hits and {r.article_id for r, _ in hits} == {"council"}
+    corpus_with(counting).indexer.remove("council")
+    assert serving.lexical.query("budget item council", 3, [council.revision]) == []
+
+
 def test_queries_use_the_old_lexical_index_if_a_swap_was_cut_short(counting: CountingEmbedder) -> None:
     corpus = corpus_with(counting)
     corpus.indexer.index([BUNDLED])

@@ -5,40 +5,109 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from assistant.answer import Conflict
-from assistant.conflicts import asked_measures, disagreement_clauses, stated_measures, value_conflicts
+from assistant.answer import Citation, Conflict
+from assistant.conflicts import (
+    MEASURES,
+    Quantity,
+    asked_measures,
+    disagreement_clauses,
+    measures_in,
+    stated_measures,
+    value_conflicts,
+)
 from assistant.grounding.state import Grounding, Segment, Sentence, span
 from assistant.sources import Source
-from assistant.textfacts import numbers, overlap
+from assistant.textfacts import content_words, names, numbers, overlap
 from index import Article
+from index.text import lower_initials, related_stems, same_name, stem
 
 __all__ = ["conflicts"]
 
-_TOPICS = {"deaths": "the death toll", "injuries": "the number injured"}
+_TOPICS = {"deaths": "the death toll", "injuries": "the number injured", "seconds": "the time",
+           "minutes": "the time", "hours": "the time"}
+_DURATIONS = frozenset({"seconds", "minutes", "hours"})
+
+
+def _about(question: str, article: Article) -> bool:
+    """Whether an article that no draft sentence cites is about what the question asks: it holds every
+    name the question gives and at least half (and two) of its other content words' stems. Its figures
+    then count as another report's figures; the bundled article's toll is no figure for another event."""
+    measure_words = {stem(w) for m in measures_in(question) for w in MEASURES[m]}
+    asked = content_words(lower_initials(question)) - measure_words
+    text = article.text
+    have = content_words(text)
+    if not all(any(same_name(n, m) for m in names(text)) for n in names(lower_initials(question))):
+        return False
+    shared = {w for w in asked if any(related_stems(w, h) for h in have)}
+    return len(shared) >= max(2, (len(asked) + 1) // 2)
+
+
+def _pool(question: str, cited: set[str], sources: Sequence[Source], articles: Mapping[str, Article]) -> list[Source]:
+    """The sources whose figures are compared: the cited articles', and those of every other article
+    in the prompt that is about the question (several reports of one event)."""
+    if not cited:
+        return list(sources)
+    about = {aid for aid in {s.article_id for s in sources} - cited if _about(question, articles[aid])}
+    return [s for s in sources if s.article_id in cited | about]
+
+
+def _date_order(found: list[Quantity], articles: Mapping[str, Article]) -> list[Quantity]:
+    """Reports with a date first, oldest first; within a report, the text's order (a revision's order)."""
+    rank = {aid: i for i, aid in enumerate(dict.fromkeys(q.source.article_id for q in found))}
+
+    def key(q: Quantity) -> tuple[int, str, int, int]:
+        published = articles[q.source.article_id].published
+        return (0 if published else 1, published, rank[q.source.article_id], q.start)
+
+    return sorted(found, key=key)
+
 
 def _value_conflicts(
     question: str, sentences: list[Sentence], sources: Sequence[Source], articles: Mapping[str, Article]
 ) -> tuple[list[Conflict], list[Sentence]]:
     said = " ".join(seg.text for sentence in sentences for seg in sentence)
     cited_articles = {c.article_id for s in sentences for seg in s for c in seg.citations}
-    pool = [s for s in sources if not cited_articles or s.article_id in cited_articles]
+    pool = _pool(question, cited_articles, sources, articles)
     conflicts, extra = [], []
     for measure, found in sorted(value_conflicts(pool).items()):
         if measure not in (asked_measures(question) or stated_measures(said)):
             continue
-        cites = tuple(span(articles[q.source.article_id], q.source.start, q.source.end) for q in found)
-        phrases = tuple(articles[q.source.article_id].text[q.start : q.end] for q in found)
+        if measure in _DURATIONS:  # a duration is compared only where the question's words are
+            found = [q for q in found if overlap(question, q.source.text)]
+            if len({q.value for q in found}) < 2:
+                continue
+        found = _date_order(found, articles)
+        cites = tuple(span(articles[q.source.article_id], q.start, q.end) for q in found)
+        phrases = tuple(c.quote for c in cites)
         conflicts.append(Conflict("value", measure, phrases, cites))
         cited_spans = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
         if all(q.value in numbers(said) for q in found) and all((c.start, c.end) in cited_spans for c in cites):
             continue
-        topic = _TOPICS.get(measure, measure)
-        segments = [Segment(f"The article gives different figures for {topic}: “{phrases[0]}”", (cites[0],))]
-        for i in range(1, len(found)):
-            joiner = " and " if i == len(found) - 1 else ", "
-            segments.append(Segment(f"{joiner}“{phrases[i]}”", (cites[i],)))
-        extra.append(segments)
+        extra.append(_stated(measure, found, cites, len({q.source.article_id for q in found}) > 1))
     return conflicts, extra
+
+
+def _stated(measure: str, found: list[Quantity], cites: tuple[Citation, ...], reports: bool) -> Sentence:
+    """One sentence giving each value once: a phrase stating one value cites every report that gives
+    that value; a revision (one phrase, several values) is quoted once, in its report's words."""
+    groups: dict[object, tuple[str, list[Citation]]] = {}
+    by_span: dict[tuple[str, int, int], list[str]] = {}
+    for q, c in zip(found, cites, strict=True):
+        by_span.setdefault((c.article_id, c.start, c.end), []).append(q.value)
+    for q, c in zip(found, cites, strict=True):
+        values = by_span[(c.article_id, c.start, c.end)]
+        key: object = (c.article_id, c.start, c.end) if len(values) > 1 else q.value
+        phrase, group = groups.setdefault(key, (c.quote, []))
+        if c not in group:
+            group.append(c)
+    topic = _TOPICS.get(measure, f"the number {measure}")
+    who = "The reports give" if reports else "The article gives"
+    items = list(groups.values())
+    segments = [Segment(f"{who} different figures for {topic}: “{items[0][0]}”", tuple(items[0][1]))]
+    for i, (phrase, group) in enumerate(items[1:], 1):
+        joiner = " and " if i == len(items) - 1 else ", "
+        segments.append(Segment(f"{joiner}“{phrase}”", tuple(group)))
+    return segments
 
 def _account_conflicts(
     question: str, sentences: list[Sentence], sources: Sequence[Source], retrieved: set[tuple[str, int]],
