@@ -48,7 +48,7 @@ unit: install-test
 soak: install-test
 	$(BIN)/pytest -m soak -q tests/reliability/test_soak.py
 
-# Every eval tier (bundled, news, injection's and squad2's fixed CI samples) with the real default model, each gated on its
+# Every eval tier (bundled, news, injection's CI half, reports, squad2's fixed CI sample) with the real default model, each gated on its
 # own thresholds; the naive top-k RAG baseline answers a fixed sample of each tier in the same run.
 # `assistant eval` alone gives the baseline every question (about 10 more minutes on 2 cores).
 EVAL_BASELINE_LIMIT ?= 8

@@ -158,7 +158,7 @@ class Assistant:
         query = " ".join([t.question for t in history[-1:]] + [question])
         hits = [_hit(d) for d in self.retriever.invoke(query, k=self.settings.top_k)]
         articles = dict(self._articles())
-        grouped = select_sources(hits, articles, self.settings.context_chars)
+        grouped = select_sources(hits, articles, self.settings.context_chars, self.settings.prefix_chars)
         sources = [s for group in grouped for s in group.sources]
         messages: list[BaseMessage] = [
             SystemMessage(self.prompts.render_system(grouped)),
@@ -307,6 +307,7 @@ class Assistant:
             "backend": getattr(self.llm, "_llm_type", "?"),
             "top_k": s.top_k,
             "context_chars": s.context_chars,
+            "prefix_chars": s.prefix_chars,
             "max_tokens": s.max_tokens,
             "chroma": s.chroma_url or "embedded",
         }

@@ -26,7 +26,8 @@ class Settings:
     chroma_url: str | None = None
     llm: str = "local"
     top_k: int = 6
-    context_chars: int = 6000
+    context_chars: int = 6000  # most retrieved article text put in one question's prompt
+    prefix_chars: int = 8000  # the whole corpus up to this size is the prompt prefix, cached across questions
     max_tokens: int = 320
     threads: int = 0
     timeout: float = 120.0
@@ -62,6 +63,7 @@ class Settings:
 BOUNDS: dict[str, tuple[float, float]] = {
     "top_k": (1, 100),
     "context_chars": (500, 1_000_000),
+    "prefix_chars": (0, 1_000_000),
     "max_tokens": (16, 8192),
     "threads": (0, 512),
     "timeout": (1, 3600),

@@ -53,19 +53,20 @@ def _sentences(
 
 
 def select_sources(
-    hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int
+    hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int, prefix_chars: int = 0
 ) -> list[ArticleSources]:
-    """Every article when the whole corpus fits in ``context_chars`` (one stable prompt prefix whose KV
-    cache the model reuses for every question); otherwise the hit articles whole, in the order of their
+    """Every article when the whole corpus fits in ``max(context_chars, prefix_chars)`` (one stable prompt
+    prefix whose KV cache the model computes once and reuses for every question, so it may be longer
+    than what is retrieved per question); otherwise the hit articles whole, in the order of their
     best hit, while they fit (several short reports of one event are all read), and the hit chunks of
     the rest, best first, within what is left. Sources are numbered from 1 in article order and, within
     an article, in text order.
     """
     hit_ids = list(dict.fromkeys(h.article_id for h in hits if h.article_id in articles))
-    if hit_ids and sum(len(a.text) for a in articles.values()) <= context_chars:
-        hit_ids = list(articles)
-    whole: dict[str, list[tuple[int, int]]] = {}
     budget = context_chars
+    if hit_ids and sum(len(a.text) for a in articles.values()) <= max(context_chars, prefix_chars):
+        hit_ids, budget = list(articles), max(context_chars, prefix_chars)
+    whole: dict[str, list[tuple[int, int]]] = {}
     for aid in hit_ids:
         if len(articles[aid].text) <= budget:
             budget -= len(articles[aid].text)

@@ -81,7 +81,7 @@ SUITES: dict[str, Suite] = {
               _HERE / "squad2" / "thresholds.yaml"),
     )
 }
-CI_SUITES = ("bundled", "news", "injection", "squad2")
+CI_SUITES = ("bundled", "news", "injection", "reports", "squad2")
 
 
 def get_suite(name: str) -> Suite:

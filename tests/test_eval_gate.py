@@ -261,7 +261,7 @@ def test_a_perfect_assistant_passes_every_case() -> None:
                r.failures(THRESHOLDS)}
     assert not failing, failing
     assert report.passed, summary(report)
-    assert all(a.passed for a in report.aggregates), report.aggregates
+    assert all(a.passed for a in report.aggregates if a.threshold is not None), report.aggregates
     followups = [h for q, h in bot.asked if h]
     assert followups and all(type(t).__name__ == "Turn" for h in followups for t in h)
     json.dumps(report.to_dict())  # serialisable as it stands
@@ -383,7 +383,7 @@ def test_main_runs_every_ci_tier_by_default(tmp_path: Path, capsys: pytest.Captu
     """A bot that answers France to everything fails every tier; each tier is run and reported."""
     assert main(["--out", str(tmp_path), "--limit", "2"], build=lambda suite, _: FranceEverywhere(suite)) == 1
     tiers = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["tiers"]
-    assert set(tiers) == {"bundled", "news", "injection", "squad2"}
+    assert set(tiers) == {"bundled", "news", "injection", "reports", "squad2"}
     assert all(t["cases"] == 2 for t in tiers.values())
 
 

@@ -153,3 +153,12 @@ def test_cases_may_span_reports_and_pin_values_to_them() -> None:
     assert case.evidence_spans({"later": LATER.text, "early": EARLY.text})[0][0].article_id == "early"
     with pytest.raises(CaseError, match="not among the case's articles"):
         parse_cases({"cases": [{**raw, "conflict": [{"values": ["9"], "in": ["elsewhere"]}]}]})
+
+
+def test_a_corpus_over_the_retrieval_budget_is_still_one_prefix_when_it_fits_the_prefix_budget() -> None:
+    long = make_article(" ".join(f"Sentence number {i} of a long report about Ostrava." for i in range(20)), "long")
+    articles = {a.id: a for a in (EARLY, LATER, long)}
+    total = sum(len(a.text) for a in articles.values())
+    hits = [_hit(EARLY, 0, 60)]
+    assert {g.article_id for g in select_sources(hits, articles, total - 1)} != set(articles)
+    assert {g.article_id for g in select_sources(hits, articles, total - 1, total)} == set(articles)
