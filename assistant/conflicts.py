@@ -7,7 +7,7 @@ nearest words name (deaths, injuries, …); accounts are sentences that say sour
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.sources import Source
@@ -19,6 +19,7 @@ __all__ = [
     "quantities",
     "quantities_in",
     "value_conflicts",
+    "figures_agree",
     "measures_in",
     "asked_measures",
     "stated_measures",
@@ -59,6 +60,8 @@ _WORD_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty six
 # Durations are measures too: a figure in minutes is compared with other figures in minutes.
 _DURATIONS = {"second": "seconds", "seconds": "seconds", "minute": "minutes", "minutes": "minutes",
               "hour": "hours", "hours": "hours"}
+# For checking what a figure counts (not for comparing reports): longer spans of time too ("14 years old").
+_TIME_UNITS = {**_DURATIONS, **{w: f"{w.rstrip('s')}s" for w in "day days week weeks month months year years".split()}}
 # Words after a number that do not name what it counts: the number stands bare ("revised to 12 on Saturday").
 _BARE_AFTER = frozenset("on in at by to from and or but after before when while with".split())
 
@@ -88,11 +91,7 @@ def _tokens(text: str) -> list[tuple[str, int, int, str | None]]:
     return out
 
 
-def _measure(word: str) -> str | None:
-    return measure_of(word) or _DURATIONS.get(word.lower())
-
-
-def quantities(source: Source) -> list[Quantity]:
+def quantities(source: Source, units: Mapping[str, str] = _DURATIONS) -> list[Quantity]:
     """Figures with a measure: the nearest measure word (or duration unit) after the number, within 4
     words, else before it. A sentence naming one measure and stating further bare numbers ("the toll was
     put at 14, revised to 12 and then to 11") gives them as that measure's values, the phrase being the
@@ -107,7 +106,7 @@ def quantities(source: Source) -> list[Quantity]:
         for word, _, w_end, _ in tokens[i + 1 : i + 5]:
             if word.lower() in _BREAK:
                 break
-            if m := _measure(word):
+            if m := measure_of(word) or units.get(word.lower()):
                 measure, phrase_end = m, w_end
                 break
             phrase_end = w_end
@@ -156,6 +155,20 @@ def value_conflicts(sources: Sequence[Source]) -> dict[str, list[Quantity]]:
 def quantities_in(text: str) -> list[Quantity]:
     """Figures with a measure in a free text (a claim, a quote); offsets are into ``text``."""
     return quantities(Source(0, "", 0, len(text), text))
+
+
+def figures_agree(claim: str, evidence: Sequence[str]) -> bool:
+    """Whether every figure the claim ties to a measure or a span of time is tied to the same one where
+    the evidence ties that figure to anything: "14 years old" is not stated by "14 people were killed",
+    "40 were killed" not by "40 were hurt". A figure the evidence states bare is not judged here."""
+    told: dict[str, set[str]] = {}
+    for text in evidence:
+        for q in quantities(Source(0, "", 0, len(text), text), _TIME_UNITS):
+            told.setdefault(q.value, set()).add(q.measure)
+    for q in quantities(Source(0, "", 0, len(claim), claim), _TIME_UNITS):
+        if q.value in told and q.measure not in told[q.value]:
+            return False
+    return True
 
 
 def stated_measures(text: str) -> set[str]:

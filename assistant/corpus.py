@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -40,7 +41,8 @@ def check_ids(
         if not replace and held and article.source and held != article.source and not moved:
             raise ArticleError(
                 f"{article.source} would be indexed as {article.id!r}, which already holds {held}; "
-                "choose another id with --id NAME, or pass --replace to replace it"
+                "choose another id with --id NAME (in the web chat: the Id field), or pass --replace to replace "
+                "it (in the web chat: remove it first)"
             )
 
 
@@ -87,13 +89,17 @@ class Corpus:
         progress: Progress | None = None,
         article_id: str | None = None,
         replace: bool = False,
+        origins: Sequence[str] | None = None,
     ) -> IndexReport:
         """Load every file first (so one bad file changes nothing), check that no two sources claim one id,
         then index them together. ``article_id`` names the one file's id; ``replace`` lets a file take over
-        an id that another file holds."""
+        an id that another file holds; ``origins`` records where each file came from instead of its path
+        (an upload's temporary file: "upload:NAME", so uploading a new version of NAME replaces it)."""
         if article_id is not None and len(paths) != 1:
             raise ArticleError(f"--id names one article, but {len(paths)} files were given; index them one by one")
         loaded = [load_article(p, article_id) for p in paths] if paths else [load_article(default_article_path())]
+        if origins is not None:
+            loaded = [dataclasses.replace(a, source=o) for a, o in zip(loaded, origins, strict=True)]
         check_ids(loaded, self.catalog.sources(), self.catalog.revisions(), replace)
         return self.indexer.index(loaded, progress)
 

@@ -10,7 +10,10 @@ import re
 
 from index.text import stem
 
-__all__ = ["MEASURES", "measure_of", "measures_in", "asked_measures", "counted_words", "gives_count", "expand_query"]
+__all__ = [
+    "MEASURES", "measure_of", "measures_in", "asked_measures", "counted_words", "counted_group", "gives_count",
+    "expand_query",
+]
 
 MEASURES: dict[str, frozenset[str]] = {
     "deaths": frozenset(
@@ -71,6 +74,24 @@ def counted_words(question: str) -> tuple[str, ...]:
         return ()
     second = match.group(2)
     return (match.group(1).lower(),) + ((second.lower(),) if second and second.lower() not in _NOT_THINGS else ())
+
+
+def counted_group(question: str) -> tuple[str, ...]:
+    """For a question counting a measure, the words naming whom it counts ("How many firefighters were
+    injured?" -> ("firefighters",)); () for "how many people", "how many were", and for short words
+    (typed shorthand such as "ppl" names nobody in particular)."""
+    if not asked_measures(question):
+        return ()
+    match = _HOW_MANY.search(question)
+    if not match:
+        return ()
+    out = []
+    for word in (match.group(1), match.group(2)):
+        if not word or word.lower() in _NOT_THINGS or measure_of(word):
+            break
+        if len(word) >= 4:
+            out.append(word.lower())
+    return tuple(out)
 
 
 def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bool:

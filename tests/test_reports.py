@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conflicts import quantities, value_conflicts
+from assistant.conflicts import figures_agree, quantities, value_conflicts
 from assistant.grounding import ground
 from assistant.sources import Source, select_sources
 from evals.cases import CaseError, parse_cases
@@ -162,3 +162,45 @@ def test_a_corpus_over_the_retrieval_budget_is_still_one_prefix_when_it_fits_the
     hits = [_hit(EARLY, 0, 60)]
     assert {g.article_id for g in select_sources(hits, articles, total - 1)} != set(articles)
     assert {g.article_id for g in select_sources(hits, articles, total - 1, total)} == set(articles)
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "agree"),
+    [
+        ("The youngest victim was 14 years old.", "At least 14 people were killed and 37 injured.", False),
+        ("40 people were killed.", "More than 40 were hurt.", False),
+        ("84 people died.", "There were at least 84 fatalities.", True),
+        ("The blasts were 15 minutes apart.", "The second explosion, 15 minutes after the first.", True),
+        ("The dam opened in 1998.", "The dam was completed in 1998.", True),  # a year is no count
+        ("He served 14 years.", "Room 14 was closed.", True),  # the evidence's 14 counts nothing: not judged
+    ],
+)
+def test_a_figure_keeps_what_it_counts(claim: str, evidence: str, agree: bool) -> None:
+    assert figures_agree(claim, [evidence]) is agree
+
+
+def test_a_count_of_a_group_needs_sources_that_count_that_group() -> None:
+    sources = sources_of(EARLY)
+    first = next(s for s in sources if s.text.startswith("At least 9"))
+    draft = f"At least 20 people were injured [{first.number}]."
+    articles = {EARLY.id: EARLY}
+    assert ground("How many firefighters were injured at the Ostrava depot?", draft, sources, articles,
+                  REFUSAL).abstained
+    assert not ground("How many people were injured at the Ostrava depot?", draft, sources, articles,
+                      REFUSAL).abstained
+
+
+def test_each_reports_account_of_a_cause_is_given_with_its_own_citation() -> None:
+    a = make_article("The Ostrava depot fire was caused by a gas leak, the fire chief said. Trams stopped.", "a")
+    b = make_article("An electrical fault in a tram led to the Ostrava depot fire, engineers said later.", "b")
+    c = make_article("Ostrava's mayor opened a new park. The park has a lake.", "c")
+    articles = {x.id: x for x in (a, b, c)}
+    sources = sources_of(a, b, c)
+    answer = ground("What caused the Ostrava depot fire?", "A gas leak caused the fire [1].", sources, articles,
+                    REFUSAL)
+    (conflict,) = [x for x in answer.conflicts if x.kind == "account"]
+    assert [c.article_id for c in conflict.citations] == ["a", "b"]
+    assert "electrical fault" in answer.text and "park" not in answer.text
+    plain = ground("Who said it was a gas leak?", "The fire chief said it was a gas leak [1].", sources, articles,
+                   REFUSAL)
+    assert not [x for x in plain.conflicts if x.kind == "account"]  # not a question about a cause

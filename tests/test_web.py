@@ -463,6 +463,19 @@ def test_an_uploaded_file_takes_its_name_or_the_given_id(real: tuple[Any, Corpus
     assert "Indexed rescue-2025" in unescape(notice) and "rescue-2025" in bot.corpus.catalog.ids()
 
 
+def test_uploading_a_new_version_of_a_file_replaces_it(real: tuple[Any, CorpusView], tmp_path: Path) -> None:
+    bot, view = real
+    first, second = tmp_path / "one" / "Gull Island.md", tmp_path / "two" / "Gull Island.md"
+    for path, text in ((first, INVENTED), (second, INVENTED.replace("Maren Oakes", "Maren Oakley"))):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    view.add([str(first)], "", "", "")  # Gradio gives each upload another temporary directory
+    *_, notice, _, _, _, _ = view.add([str(second)], "", "", "")
+    assert "Indexed gull-island" in unescape(notice), notice
+    assert bot.corpus.catalog.sources()["gull-island"] == "upload:Gull Island.md"
+    assert "Oakley" in bot.corpus.catalog.get("gull-island").text
+
+
 @pytest.mark.parametrize(
     ("files", "article_id", "name", "text", "message"),
     [

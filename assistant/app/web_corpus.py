@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -95,7 +96,10 @@ class CorpusView:
                 raise AssistantError(NOTHING)
             progress(0, desc="Checking the article")
             if paths:
-                report = self.bot.corpus.index_paths(paths, embedded, (article_id or "").strip() or None)
+                origins = [f"upload:{Path(p).name}" for p in paths]  # not the upload's temporary path
+                report = self.bot.corpus.index_paths(
+                    paths, embedded, (article_id or "").strip() or None, origins=origins
+                )
             else:
                 report = self.bot.corpus.index_text(text or "", (name or "").strip(), embedded)
             chunks = f"{report.chunks} chunk{'s' if report.chunks != 1 else ''}"

@@ -3,6 +3,7 @@ related to the question or answer, are added to the answer, each value with its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from assistant.answer import Citation, Conflict
@@ -15,7 +16,8 @@ from assistant.conflicts import (
     stated_measures,
     value_conflicts,
 )
-from assistant.grounding.state import Grounding, Segment, Sentence, span
+from assistant.grounding.state import Grounding, Segment, Sentence, cite, span
+from assistant.grounding.support import states_cause
 from assistant.sources import Source
 from assistant.textfacts import content_words, names, numbers, overlap
 from index import Article
@@ -26,6 +28,7 @@ __all__ = ["conflicts"]
 _TOPICS = {"deaths": "the death toll", "injuries": "the number injured", "seconds": "the time",
            "minutes": "the time", "hours": "the time"}
 _DURATIONS = frozenset({"seconds", "minutes", "hours"})
+_WHY = re.compile(r"\s*why\b", re.IGNORECASE)
 
 
 def _about(question: str, article: Article) -> bool:
@@ -136,6 +139,40 @@ def _account_conflicts(
     return conflicts, extra
 
 
+def _report_accounts(
+    question: str, sentences: list[Sentence], sources: Sequence[Source], articles: Mapping[str, Article]
+) -> tuple[list[Conflict], list[Sentence]]:
+    """For a question asking for a cause ("What caused…?", "Why…?"), each report's account: in every
+    article that an answer sentence cites or that is about the question, the sentence stating a cause
+    that shares most words with the question. With accounts from two reports or more, those the answer
+    does not cite are added, each cited to its own report."""
+    if not (states_cause(question) or _WHY.match(question)):
+        return [], []
+    cited_articles = {c.article_id for s in sentences for seg in s for c in seg.citations}
+    if not cited_articles:
+        return [], []
+    pool = _pool(question, cited_articles, sources, articles)
+    best: dict[str, tuple[int, Source]] = {}
+    for source in pool:
+        shared = len(overlap(question, source.text))
+        if states_cause(source.text) and shared and shared > best.get(source.article_id, (0, source))[0]:
+            best[source.article_id] = (shared, source)
+    if len(best) < 2:
+        return [], []
+    accounts = sorted((s for _, s in best.values()), key=lambda s: (articles[s.article_id].published or "~", s.number))
+    cites = tuple(cite(s) for s in accounts)
+    conflict = Conflict("account", question, tuple(c.quote for c in cites), cites)
+    cited = {(c.article_id, c.start, c.end) for s in sentences for seg in s for c in seg.citations}
+    missing = [c for c in cites if (c.article_id, c.start, c.end) not in cited]
+    if not missing:
+        return [conflict], []
+    segments = [Segment(f"The reports give different accounts: “{missing[0].quote.rstrip('.')}”", (missing[0],))]
+    for i, c in enumerate(missing[1:], 1):
+        joiner = " and " if i == len(missing) - 1 else ", "
+        segments.append(Segment(f"{joiner}“{c.quote.rstrip('.')}”", (c,)))
+    return [conflict], [segments]
+
+
 def conflicts(state: Grounding) -> None:
     if not state.sentences and not state.contradicted:
         return
@@ -143,5 +180,6 @@ def conflicts(state: Grounding) -> None:
     accounts, account_extra = _account_conflicts(
         state.question, state.sentences, state.sources, state.retrieved, state.articles, state.contradicted
     )
-    state.conflicts = values + accounts
-    state.sentences += value_extra + account_extra
+    reported, reported_extra = _report_accounts(state.question, state.sentences, state.sources, state.articles)
+    state.conflicts = values + accounts + reported
+    state.sentences += value_extra + account_extra + reported_extra

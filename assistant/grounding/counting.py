@@ -13,7 +13,8 @@ from assistant.conflicts import asked_measures, quantities, quantities_in, state
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import numbers
-from index.measures import counted_words, gives_count
+from index.measures import counted_group, counted_words, gives_count
+from index.text import related_stems, stem, stems
 
 __all__ = ["counting"]
 
@@ -42,26 +43,35 @@ def _counting_what_was_asked(
     if not asked:
         things = counted_words(question)
         return _counting_things(things, sentences, sources, notes) if things else sentences
+    group = counted_group(question)
     kept = []
     for sentence in sentences:
         text = " ".join(seg.text for seg in sentence)
         said = numbers(text)
         cited = [c.quote for seg in sentence for c in seg.citations]
         figures = {q.measure for quote in cited for q in quantities_in(quote) if q.value in said}
-        if stated_measures(text) & asked or figures & asked:
-            kept.append(sentence)
-        else:
+        if not (stated_measures(text) & asked or figures & asked):
             notes.append(f"dropped: gives no figure for {', '.join(sorted(asked))}: {text[:80]!r}")
+        elif not _names_group(group, " ".join(cited)):
+            notes.append(f"dropped: its sources do not count {' '.join(group)}: {text[:80]!r}")
+        else:
+            kept.append(sentence)
     if not kept and sentences:
         firsts: dict[tuple[str, str], Source] = {}
         for source in sources:
             for q in quantities(source):
-                if q.measure in asked:
+                if q.measure in asked and _names_group(group, source.text):
                     firsts.setdefault((q.measure, q.value), source)
         for source in dict.fromkeys(firsts.values()):
             notes.append(f"quoted the figure the draft left out: {source.text[:80]!r}")
             kept.append([Segment(source.text.rstrip("."), (cite(source),))])
     return kept
+
+
+def _names_group(group: tuple[str, ...], text: str) -> bool:
+    """Whether a text names whom the question counts ("firefighters"): every word, or one of its family."""
+    have = stems(text)
+    return all(any(related_stems(stem(w), h) for h in have) for w in group)
 
 
 def counting(state: Grounding) -> None:

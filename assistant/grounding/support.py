@@ -13,14 +13,14 @@ import re
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 
-from assistant.conflicts import disagreement_clauses
+from assistant.conflicts import disagreement_clauses, figures_agree
 from assistant.draft import Claim, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, overlap, supported
 from index.text import NEGATION
 
-__all__ = ["support", "accept", "is_supported", "dictated", "MAX_CLAIMS"]
+__all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "MAX_CLAIMS"]
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
@@ -49,6 +49,11 @@ _DICTATED = re.compile(  # an imperative: the verb opens a sentence or clause ("
     r"(?:\s+(?:only|just|back))?\s*(?:\bthat\b|\bwith\b|:)\s*['\"“‘]?([^.?!\"”’]+)",
     re.IGNORECASE,
 )
+
+
+def states_cause(text: str) -> bool:
+    """Whether a text states (or asks for) a cause: "because", "caused by", "led to", "the reason"."""
+    return _CAUSAL.search(text) is not None
 
 
 def dictated(question: str) -> list[set[str]]:
@@ -81,6 +86,8 @@ def is_supported(text: str, cited: Sequence[Source], dictated: Sequence[set[str]
     if _CAUSAL.search(text) and not _CAUSAL.search(evidence):
         return False
     if not _first_person(text) <= _first_person(evidence):
+        return False
+    if not figures_agree(text, [s.text for s in cited]):
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
