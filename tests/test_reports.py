@@ -204,3 +204,13 @@ def test_each_reports_account_of_a_cause_is_given_with_its_own_citation() -> Non
     plain = ground("Who said it was a gas leak?", "The fire chief said it was a gas leak [1].", sources, articles,
                    REFUSAL)
     assert not [x for x in plain.conflicts if x.kind == "account"]  # not a question about a cause
+
+
+def test_an_account_cited_but_not_stated_is_stated() -> None:
+    a = make_article("The Ostrava depot fire was caused by a gas leak, the fire chief said. Trams stopped.", "a")
+    b = make_article("An electrical fault in a tram led to the Ostrava depot fire, engineers said later.", "b")
+    articles = {x.id: x for x in (a, b)}
+    sources = sources_of(a, b)
+    answer = ground("What caused the Ostrava depot fire?", "An electrical fault caused the fire [3][1].", sources,
+                    articles, REFUSAL)
+    assert "gas leak" in answer.text

@@ -89,7 +89,7 @@ def all_citations(answer: Answer) -> list[Citation]:
 
 
 def _marker(answer_id: int, number: int, citation: Citation) -> str:
-    title = plain(f"{citation.article_id}: “{citation.quote}”")
+    title = plain(f"{citation.title or citation.article_id}: “{citation.quote}”")
     return f'<a class="cite" href="#cite-{answer_id}-{number}" role="button" title="{title}">[{number}]</a>'
 
 

@@ -162,8 +162,20 @@ def _report_accounts(
     accounts = sorted((s for _, s in best.values()), key=lambda s: (articles[s.article_id].published or "~", s.number))
     cites = tuple(cite(s) for s in accounts)
     conflict = Conflict("account", question, tuple(c.quote for c in cites), cites)
-    cited = {(c.article_id, c.start, c.end) for s in sentences for seg in s for c in seg.citations}
-    missing = [c for c in cites if (c.article_id, c.start, c.end) not in cited]
+    # Citing an account is not stating it: a sentence citing it must say words only that account has.
+    asked = content_words(question)
+    words = {s.number: content_words(s.text) - asked for s in accounts}
+
+    def stated(account: Source) -> bool:
+        own = words[account.number] - set().union(*(w for n, w in words.items() if n != account.number))
+        key = (account.article_id, account.start, account.end)
+        said = " ".join(
+            seg.text for sentence in sentences for seg in sentence
+            if key in {(c.article_id, c.start, c.end) for c in seg.citations}
+        )
+        return len(content_words(said) & own) >= min(2, len(own))
+
+    missing = [c for c, account in zip(cites, accounts, strict=True) if not stated(account)]
     if not missing:
         return [conflict], []
     segments = [Segment(f"The reports give different accounts: “{missing[0].quote.rstrip('.')}”", (missing[0],))]
