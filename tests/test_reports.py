@@ -214,3 +214,4 @@ def test_an_account_cited_but_not_stated_is_stated() -> None:
     answer = ground("What caused the Ostrava depot fire?", "An electrical fault caused the fire [3][1].", sources,
                     articles, REFUSAL)
     assert "gas leak" in answer.text
+
