@@ -34,7 +34,7 @@ _WHY = re.compile(r"\s*why\b", re.IGNORECASE)
 def _about(question: str, article: Article) -> bool:
     """Whether an article that no draft sentence cites is about what the question asks: it holds every
     name the question gives and at least half (and two) of its other content words' stems. Its figures
-    then count as another report's figures; the bundled article's toll is no figure for another event."""
+    then count as another report's figures; an unrelated article's death toll is no figure for this event."""
     measure_words = {stem(w) for m in measures_in(question) for w in MEASURES[m]}
     asked = content_words(lower_initials(question)) - measure_words
     text = article.text
