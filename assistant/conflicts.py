@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.sources import Source
 from assistant.textfacts import content_words
 from index.measures import MEASURES, asked_measures, measure_of, measures_in
+from index.text import TEN_WORDS, UNIT_WORDS
 
 __all__ = [
     "Quantity",
@@ -20,6 +21,7 @@ __all__ = [
     "quantities_in",
     "value_conflicts",
     "figures_agree",
+    "DURATIONS",
     "measures_in",
     "asked_measures",
     "stated_measures",
@@ -50,16 +52,13 @@ class Quantity:
     source: Source
 
 
-# Number words count too ("Eleven people died", "Twenty-nine were hurt"); "one" is left out: it is far
-# more often a pronoun ("one of the…") than a count.
-_WORD_UNITS = {w: i for i, w in enumerate(
-    "_ _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split()) if i > 1}
-_WORD_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
-              if i > 1}
+# Number words count too ("Eleven people died", "Twenty-nine were hurt"); "zero" and "one" are left out:
+# "one" is far more often a pronoun ("one of the…") than a count.
+_WORD_UNITS = {w: v for w, v in UNIT_WORDS.items() if v >= 2}
 # Durations are measures too: a figure in minutes is compared with other figures in minutes.
 _DURATIONS = {"second": "seconds", "seconds": "seconds", "minute": "minutes", "minutes": "minutes",
               "hour": "hours", "hours": "hours"}
+DURATIONS = frozenset(_DURATIONS.values())  # the measures that are spans of time
 # For checking what a figure counts (not for comparing reports): longer spans of time too ("14 years old").
 _TIME_UNITS = {**_DURATIONS, **{w: f"{w.rstrip('s')}s" for w in "day days week weeks month months year years".split()}}
 # Words after a number that do not name what it counts: the number stands bare ("revised to 12 on Saturday").
@@ -76,8 +75,8 @@ def _tokens(text: str) -> list[tuple[str, int, int, str | None]]:
         low = tok.lower()
         if tok[0].isdigit():
             out.append((tok, start, end, tok.replace(",", "")))
-        elif low in _WORD_TENS:
-            value = _WORD_TENS[low]
+        elif low in TEN_WORDS:
+            value = TEN_WORDS[low]
             if i + 2 < len(raw) and raw[i + 1][0] == "-" and raw[i + 2][0].lower() in _WORD_UNITS:
                 value += _WORD_UNITS[raw[i + 2][0].lower()]
                 end = raw[i + 2][2]
@@ -152,9 +151,9 @@ def value_conflicts(sources: Sequence[Source]) -> dict[str, list[Quantity]]:
     return {m: list(v.values()) for m, v in by_measure.items() if len({q.value for q in v.values()}) > 1}
 
 
-def quantities_in(text: str) -> list[Quantity]:
+def quantities_in(text: str, units: Mapping[str, str] = _DURATIONS) -> list[Quantity]:
     """Figures with a measure in a free text (a claim, a quote); offsets are into ``text``."""
-    return quantities(Source(0, "", 0, len(text), text))
+    return quantities(Source(0, "", 0, len(text), text), units)
 
 
 def figures_agree(claim: str, evidence: Sequence[str]) -> bool:
@@ -163,9 +162,9 @@ def figures_agree(claim: str, evidence: Sequence[str]) -> bool:
     "40 were killed" not by "40 were hurt". A figure the evidence states bare is not judged here."""
     told: dict[str, set[str]] = {}
     for text in evidence:
-        for q in quantities(Source(0, "", 0, len(text), text), _TIME_UNITS):
+        for q in quantities_in(text, _TIME_UNITS):
             told.setdefault(q.value, set()).add(q.measure)
-    for q in quantities(Source(0, "", 0, len(claim), claim), _TIME_UNITS):
+    for q in quantities_in(claim, _TIME_UNITS):
         if q.value in told and q.measure not in told[q.value]:
             return False
     return True

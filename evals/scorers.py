@@ -94,12 +94,18 @@ def contains(text: str, phrase: str) -> bool:
 
     A phrase ending in a digit must also end at one, so "84" is not found in "284" or "845".
     """
+    return _find(text, phrase) is not None
+
+
+def _find(text: str, phrase: str) -> int | None:
+    """Where ``phrase`` first occurs in ``text``, both normalised, by the rules of ``contains``."""
     phrase = normalise(phrase)
     if not phrase:
-        return False
+        return None
     left = r"(?<!\w)" if phrase[0].isalnum() else ""
     right = r"(?!\d|\.\d)" if phrase[-1].isdigit() else ""
-    return re.search(left + re.escape(phrase) + right, normalise(text)) is not None
+    match = re.search(left + re.escape(phrase) + right, normalise(text))
+    return match.start() if match else None
 
 
 def locate(article_id: str, text: str, quote: str) -> tuple[Span, ...]:
@@ -372,15 +378,12 @@ def order_kept(text: str, phrases: Sequence[str]) -> Score:
     """Whether the text states the phrases in the given order (first occurrences): a revision, in order."""
     if not phrases:
         return Score("order_kept", None, "no order expected")
-    norm = normalise(text)
     at = []
     for phrase in phrases:
-        p = normalise(phrase)
-        right = r"(?!\d|\.\d)" if p[-1:].isdigit() else ""
-        match = re.search(r"(?<!\w)" + re.escape(p) + right, norm)
-        if match is None:
+        where = _find(text, phrase)
+        if where is None:
             return Score("order_kept", 0.0, f"{phrase!r} not stated")
-        at.append(match.start())
+        at.append(where)
     if at == sorted(at):
         return Score("order_kept", 1.0, f"stated in order: {', '.join(phrases)}")
     return Score("order_kept", 0.0, f"not in the order {', '.join(phrases)}")

@@ -17,7 +17,7 @@ import Stemmer
 
 __all__ = [
     "WORD", "MARKER", "NEGATION", "STOPWORDS", "fold", "words", "stem", "stems", "content_words", "numbers", "names",
-    "same_name", "related_stems", "lower_initials",
+    "same_name", "related_stems", "lower_initials", "UNIT_WORDS", "TEN_WORDS",
 ]
 
 # A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
@@ -72,10 +72,13 @@ def content_words(text: str, min_len: int = 3) -> set[str]:
 
 # -- numbers ------------------------------------------------------------------------------------------
 
-_UNITS = {w: i for i, w in enumerate(
+# Number words and their values, shared by every reader of numbers (UNIT_WORDS: zero to nineteen).
+UNIT_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+TEN_WORDS = {
+    w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1
+}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -107,10 +110,10 @@ def _word_numbers(text: str) -> set[str]:
 
     for raw in re.findall(r"[A-Za-z]+|[^A-Za-z\s-]", text.replace("-", " ")):
         word = raw.lower()
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
+        if word in UNIT_WORDS:
+            current += UNIT_WORDS[word]
+        elif word in TEN_WORDS:
+            current += TEN_WORDS[word]
         elif word in _ORDINALS:
             current += _ORDINALS[word]
             seen = True
@@ -148,7 +151,7 @@ def numbers(text: str) -> set[str]:
 _NOT_NAMES = STOPWORDS | frozenset(
     """president minister officials official article source sources earlier monday tuesday wednesday thursday
     friday saturday sunday""".split()
-) | frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | frozenset(_ORDINALS)
+) | frozenset(UNIT_WORDS) | frozenset(TEN_WORDS) | frozenset(_SCALES) | frozenset(_ORDINALS)
 # Endings that turn a name into its people or adjective ("Israel" -> "Israeli", "Iran" -> "Iranian").
 _NAME_ENDINGS = ("i", "n", "an", "ian", "ese", "ish", "s", "es")
 

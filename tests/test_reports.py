@@ -42,6 +42,11 @@ def sources_of(*articles: Article) -> list[Source]:
     return out
 
 
+def corpus_of(*articles: Article) -> tuple[dict[str, Article], list[Source]]:
+    """The articles by id and all their sentences as numbered sources."""
+    return {a.id: a for a in articles}, sources_of(*articles)
+
+
 def source(text: str, article_id: str = "a") -> Source:
     return Source(1, article_id, 0, len(text), text)
 
@@ -94,8 +99,7 @@ def test_one_value_from_two_reports_is_stated_once_with_both_citations() -> None
     a = make_article("At least 9 people were killed in the Ostrava depot blast.", "a")
     b = make_article("The Ostrava depot blast killed 9 people, the police said.", "b")
     c = make_article("Twelve people died in the Ostrava depot blast, the hospital said.", "c")
-    articles = {x.id: x for x in (a, b, c)}
-    sources = sources_of(a, b, c)
+    articles, sources = corpus_of(a, b, c)
     answer = ground("How many people were killed in the Ostrava depot blast?",
                     "At least 9 people were killed [1].", sources, articles, REFUSAL)
     extra = answer.text[answer.text.index("different figures") :]
@@ -194,8 +198,7 @@ def test_each_reports_account_of_a_cause_is_given_with_its_own_citation() -> Non
     a = make_article("The Ostrava depot fire was caused by a gas leak, the fire chief said. Trams stopped.", "a")
     b = make_article("An electrical fault in a tram led to the Ostrava depot fire, engineers said later.", "b")
     c = make_article("Ostrava's mayor opened a new park. The park has a lake.", "c")
-    articles = {x.id: x for x in (a, b, c)}
-    sources = sources_of(a, b, c)
+    articles, sources = corpus_of(a, b, c)
     answer = ground("What caused the Ostrava depot fire?", "A gas leak caused the fire [1].", sources, articles,
                     REFUSAL)
     (conflict,) = [x for x in answer.conflicts if x.kind == "account"]
@@ -209,8 +212,7 @@ def test_each_reports_account_of_a_cause_is_given_with_its_own_citation() -> Non
 def test_an_account_cited_but_not_stated_is_stated() -> None:
     a = make_article("The Ostrava depot fire was caused by a gas leak, the fire chief said. Trams stopped.", "a")
     b = make_article("An electrical fault in a tram led to the Ostrava depot fire, engineers said later.", "b")
-    articles = {x.id: x for x in (a, b)}
-    sources = sources_of(a, b)
+    articles, sources = corpus_of(a, b)
     answer = ground("What caused the Ostrava depot fire?", "An electrical fault caused the fire [3][1].", sources,
                     articles, REFUSAL)
     assert "gas leak" in answer.text

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.answer import Citation, Conflict
 from assistant.conflicts import (
+    DURATIONS,
     MEASURES,
     Quantity,
     asked_measures,
@@ -27,7 +28,6 @@ __all__ = ["conflicts"]
 
 _TOPICS = {"deaths": "the death toll", "injuries": "the number injured", "seconds": "the time",
            "minutes": "the time", "hours": "the time"}
-_DURATIONS = frozenset({"seconds", "minutes", "hours"})
 _WHY = re.compile(r"\s*why\b", re.IGNORECASE)
 
 
@@ -46,36 +46,44 @@ def _about(question: str, article: Article) -> bool:
 
 
 def _pool(question: str, cited: set[str], sources: Sequence[Source], articles: Mapping[str, Article]) -> list[Source]:
-    """The sources whose figures are compared: the cited articles', and those of every other article
-    in the prompt that is about the question (several reports of one event)."""
+    """The sources whose figures and accounts are compared: the cited articles', and those of every other
+    article in the prompt that is about the question (several reports of one event); all of them when
+    nothing is cited."""
     if not cited:
         return list(sources)
     about = {aid for aid in {s.article_id for s in sources} - cited if _about(question, articles[aid])}
     return [s for s in sources if s.article_id in cited | about]
 
 
+def _dated(article: Article) -> tuple[int, str]:
+    """Sort key of a report: those with a date first, oldest first."""
+    return (0 if article.published else 1, article.published)
+
+
 def _date_order(found: list[Quantity], articles: Mapping[str, Article]) -> list[Quantity]:
     """Reports with a date first, oldest first; within a report, the text's order (a revision's order)."""
     rank = {aid: i for i, aid in enumerate(dict.fromkeys(q.source.article_id for q in found))}
+    return sorted(found, key=lambda q: (*_dated(articles[q.source.article_id]), rank[q.source.article_id], q.start))
 
-    def key(q: Quantity) -> tuple[int, str, int, int]:
-        published = articles[q.source.article_id].published
-        return (0 if published else 1, published, rank[q.source.article_id], q.start)
 
-    return sorted(found, key=key)
+def _listing(lead: str, items: Sequence[tuple[str, Sequence[Citation]]]) -> Sentence:
+    """One sentence quoting each item with its citations: ``lead: “a” [1], “b” [2] and “c” [3]``."""
+    segments = []
+    for i, (phrase, citations) in enumerate(items):
+        joiner = f"{lead}: " if i == 0 else " and " if i == len(items) - 1 else ", "
+        segments.append(Segment(f"{joiner}“{phrase}”", tuple(citations)))
+    return segments
 
 
 def _value_conflicts(
-    question: str, sentences: list[Sentence], sources: Sequence[Source], articles: Mapping[str, Article]
+    question: str, sentences: list[Sentence], pool: Sequence[Source], articles: Mapping[str, Article]
 ) -> tuple[list[Conflict], list[Sentence]]:
     said = " ".join(seg.text for sentence in sentences for seg in sentence)
-    cited_articles = {c.article_id for s in sentences for seg in s for c in seg.citations}
-    pool = _pool(question, cited_articles, sources, articles)
     conflicts, extra = [], []
     for measure, found in sorted(value_conflicts(pool).items()):
         if measure not in (asked_measures(question) or stated_measures(said)):
             continue
-        if measure in _DURATIONS:  # a duration is compared only where the question's words are
+        if measure in DURATIONS:  # a duration is compared only where the question's words are
             found = [q for q in found if overlap(question, q.source.text)]
             if len({q.value for q in found}) < 2:
                 continue
@@ -105,12 +113,7 @@ def _stated(measure: str, found: list[Quantity], cites: tuple[Citation, ...], re
             group.append(c)
     topic = _TOPICS.get(measure, f"the number {measure}")
     who = "The reports give" if reports else "The article gives"
-    items = list(groups.values())
-    segments = [Segment(f"{who} different figures for {topic}: “{items[0][0]}”", tuple(items[0][1]))]
-    for i, (phrase, group) in enumerate(items[1:], 1):
-        joiner = " and " if i == len(items) - 1 else ", "
-        segments.append(Segment(f"{joiner}“{phrase}”", tuple(group)))
-    return segments
+    return _listing(f"{who} different figures for {topic}", list(groups.values()))
 
 def _account_conflicts(
     question: str, sentences: list[Sentence], sources: Sequence[Source], retrieved: set[tuple[str, int]],
@@ -140,18 +143,14 @@ def _account_conflicts(
 
 
 def _report_accounts(
-    question: str, sentences: list[Sentence], sources: Sequence[Source], articles: Mapping[str, Article]
+    question: str, sentences: list[Sentence], pool: Sequence[Source], articles: Mapping[str, Article]
 ) -> tuple[list[Conflict], list[Sentence]]:
     """For a question asking for a cause ("What caused…?", "Why…?"), each report's account: in every
-    article that an answer sentence cites or that is about the question, the sentence stating a cause
+    article of ``pool`` (those the answer cites and those about the question), the sentence stating a cause
     that shares most words with the question. With accounts from two reports or more, those the answer
     does not cite are added, each cited to its own report."""
     if not (states_cause(question) or _WHY.match(question)):
         return [], []
-    cited_articles = {c.article_id for s in sentences for seg in s for c in seg.citations}
-    if not cited_articles:
-        return [], []
-    pool = _pool(question, cited_articles, sources, articles)
     best: dict[str, tuple[int, Source]] = {}
     for source in pool:
         shared = len(overlap(question, source.text))
@@ -159,7 +158,7 @@ def _report_accounts(
             best[source.article_id] = (shared, source)
     if len(best) < 2:
         return [], []
-    accounts = sorted((s for _, s in best.values()), key=lambda s: (articles[s.article_id].published or "~", s.number))
+    accounts = sorted((s for _, s in best.values()), key=lambda s: (*_dated(articles[s.article_id]), s.number))
     cites = tuple(cite(s) for s in accounts)
     conflict = Conflict("account", question, tuple(c.quote for c in cites), cites)
     # Citing an account is not stating it: a sentence citing it must say words only that account has.
@@ -178,20 +177,20 @@ def _report_accounts(
     missing = [c for c, account in zip(cites, accounts, strict=True) if not stated(account)]
     if not missing:
         return [conflict], []
-    segments = [Segment(f"The reports give different accounts: “{missing[0].quote.rstrip('.')}”", (missing[0],))]
-    for i, c in enumerate(missing[1:], 1):
-        joiner = " and " if i == len(missing) - 1 else ", "
-        segments.append(Segment(f"{joiner}“{c.quote.rstrip('.')}”", (c,)))
-    return [conflict], [segments]
+    return [conflict], [_listing("The reports give different accounts", [(c.quote.rstrip("."), (c,)) for c in missing])]
 
 
 def conflicts(state: Grounding) -> None:
     if not state.sentences and not state.contradicted:
         return
-    values, value_extra = _value_conflicts(state.question, state.sentences, state.sources, state.articles)
+    cited = {c.article_id for sentence in state.sentences for seg in sentence for c in seg.citations}
+    pool = _pool(state.question, cited, state.sources, state.articles)
+    values, value_extra = _value_conflicts(state.question, state.sentences, pool, state.articles)
     accounts, account_extra = _account_conflicts(
         state.question, state.sentences, state.sources, state.retrieved, state.articles, state.contradicted
     )
-    reported, reported_extra = _report_accounts(state.question, state.sentences, state.sources, state.articles)
+    reported, reported_extra = (
+        _report_accounts(state.question, state.sentences, pool, state.articles) if cited else ([], [])
+    )
     state.conflicts = values + accounts + reported
     state.sentences += value_extra + account_extra + reported_extra
