@@ -20,11 +20,12 @@ from assistant.answer import Answer, Turn
 from assistant.answer_log import AnswerLog, log_path
 from assistant.draft import is_refusal, parse_draft
 from assistant.grounding import ground
+from assistant.models.prefix_cache import CORPUS
 from assistant.prompting import Prompts
 from assistant.question import clean_question
 from assistant.relevance import anchored
 from assistant.settings import Settings
-from assistant.sources import Source, focus, select_sources
+from assistant.sources import Source, focus, prefix_articles, read_whole, select_sources
 from index import Article, split_sentences
 from index.directives import is_directive
 from index.store import ChunkRecord
@@ -77,6 +78,7 @@ class Draft:
     text: str
     first_token: float | None
     focused: bool = False  # written by the second, focused pass
+    prefix_state: str | None = None  # where the prefix's KV state came from: cached, disk, computed (None: not used)
 
 
 @dataclass
@@ -91,6 +93,12 @@ class Prepared:
     started: float
     retrieved_at: float
     withheld: tuple[tuple[str, int, int], ...] = ()  # (article id, start, end): orders to an AI, not sources
+    prefix: str = ""  # label of the cached prompt prefix the sources are (CORPUS or an article id); "": retrieved
+
+    @property
+    def path(self) -> str:
+        """How the sources were chosen: "corpus" or "article" (read whole, from a cached prefix), "retrieved"."""
+        return "retrieved" if not self.prefix else "corpus" if self.prefix == CORPUS else "article"
 
 
 class Assistant:
@@ -158,7 +166,10 @@ class Assistant:
         query = " ".join([t.question for t in history[-1:]] + [question])
         hits = [_hit(d) for d in self.retriever.invoke(query, k=self.settings.top_k)]
         articles = dict(self._articles())
-        grouped = select_sources(hits, articles, self.settings.context_chars, self.settings.prefix_chars)
+        s = self.settings
+        whole = prefix_articles(hits, articles, s.context_chars, s.prefix_chars)
+        grouped = read_whole(articles, whole) if whole else select_sources(hits, articles, s.context_chars)
+        prefix = "" if not whole else CORPUS if len(whole) == len(articles) else whole[0]
         sources = [s for group in grouped for s in group.sources]
         messages: list[BaseMessage] = [
             SystemMessage(self.prompts.render_system(grouped)),
@@ -167,7 +178,7 @@ class Assistant:
         withheld = tuple((g.article_id, start, end) for g in grouped for start, end in g.withheld)
         return Prepared(
             question, history, hits, sources, in_top_hits(sources, hits), articles, messages, started,
-            time.perf_counter(), withheld,
+            time.perf_counter(), withheld, prefix,
         )
 
     def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
@@ -184,20 +195,30 @@ class Assistant:
         if is_directive(prepared.question):
             yield Draft(self.prompts.refusal, None)
             return
+        state = self._restore_prefix(prepared.messages[0], prepared.prefix)
         first_token: list[float] = []
         text = yield from self._stream_text(prepared.messages, first_token)
         claims = parse_draft(text)
         refused = not claims or all(is_refusal(c.text) for c in claims)
         focused = focus(prepared.question, prepared.sources, prepared.retrieved) if refused else []
         if not focused or not self.prompts.focused:
-            yield Draft(text, next(iter(first_token), None))
+            yield Draft(text, next(iter(first_token), None), prefix_state=state)
             return
         yield "\n"
         prompt = self.prompts.render_focused(
             prepared.question, prepared.history, sorted(focused, key=lambda s: s.number)
         )
         text = yield from self._stream_text([HumanMessage(prompt)], first_token)
-        yield Draft(text, next(iter(first_token), None), focused=True)
+        yield Draft(text, next(iter(first_token), None), focused=True, prefix_state=state)
+
+    def _restore_prefix(self, system: BaseMessage, label: str) -> str | None:
+        """Put the model in the KV state after this system prompt (restored, read from disk, or computed
+        and saved on first use) so that only the question is evaluated; None when the sources are not a
+        cached prefix or the backend keeps no state."""
+        warm = getattr(self.llm, "warm", None)
+        if not label or warm is None:
+            return None
+        return str(warm([system, HumanMessage("")], label))
 
     def _stream_text(self, messages: list[BaseMessage], first_token: list[float]) -> Generator[str, None, str]:
         """Yield the model's deltas; return the whole text. Records when the first token came."""
@@ -251,6 +272,8 @@ class Assistant:
             "hits": [[h.article_id, h.start, h.end] for h in prepared.hits],
             "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
             "withheld": [list(w) for w in prepared.withheld],
+            "path": prepared.path,
+            "prefix_state": draft.prefix_state,
             "draft": draft.text,
             "focused": draft.focused,
             "answer": answer.to_dict(),
@@ -288,15 +311,40 @@ class Assistant:
                 yield event
 
     def warm(self) -> str | None:
-        """Pre-compute the model's KV cache for the prompt prefix shared by every question.
+        """Pre-compute the model's KV cache for the prompt prefix every question shares: the whole corpus,
+        when it fits ``prefix_chars``.
 
-        Returns how the local model got it ("computed", "disk", "cached"), None for other backends.
+        Returns how the local model got it ("computed", "disk", "cached"); None for other backends, and
+        when questions read one article each (each article's state is built on its first question, or
+        ahead of time by ``warm_articles``).
         """
-        warm = getattr(self.llm, "warm", None)
-        if warm is None:
+        articles = dict(self._articles())
+        if sum(len(a.text) for a in articles.values()) > max(self.settings.context_chars, self.settings.prefix_chars):
             return None
-        prepared = self._prepare({"question": "warm-up", "history": []})
-        return str(warm([prepared.messages[0], HumanMessage("")]))
+        return self._restore_prefix(self._system(articles, list(articles)), CORPUS)
+
+    def warm_articles(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Build (or find) the KV state of every prefix a question may read: the whole corpus when it fits
+        ``prefix_chars``, else each article that fits it alone. Counts of "computed", "disk", "cached"."""
+        articles = dict(self._articles())
+        s = self.settings
+        if sum(len(a.text) for a in articles.values()) <= max(s.context_chars, s.prefix_chars):
+            plan = [(CORPUS, list(articles))]
+        else:
+            plan = [(aid, [aid]) for aid, a in sorted(articles.items()) if len(a.text) <= s.prefix_chars]
+        counts: dict[str, int] = {}
+        for done, (label, ids) in enumerate(plan):
+            if progress:
+                progress(done, len(plan))
+            outcome = self._restore_prefix(self._system(articles, ids), label)
+            if outcome is not None:
+                counts[outcome] = counts.get(outcome, 0) + 1
+        if progress:
+            progress(len(plan), len(plan))
+        return counts
+
+    def _system(self, articles: Mapping[str, Article], ids: Sequence[str]) -> BaseMessage:
+        return SystemMessage(self.prompts.render_system(read_whole(articles, ids)))
 
     def describe(self) -> dict[str, Any]:
         """The model and settings in use, for the UI and eval reports."""

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
+from assistant.models.prefix_cache import CORPUS, drop
 from assistant.settings import Settings
 from index import (
     Article,
@@ -52,6 +53,8 @@ class Corpus:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self.states_dir = settings.data_dir / "cache"  # the model's cached prompt states (assistant.models)
+        self.dropped: list[str] = []  # state files deleted because their article was edited or removed
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -101,7 +104,17 @@ class Corpus:
         if origins is not None:
             loaded = [dataclasses.replace(a, source=o) for a, o in zip(loaded, origins, strict=True)]
         check_ids(loaded, self.catalog.sources(), self.catalog.revisions(), replace)
-        return self.indexer.index(loaded, progress)
+        return self._indexed(loaded, progress)
+
+    def _indexed(self, articles: Sequence[Article], progress: Progress | None) -> IndexReport:
+        """Index; drop the cached prompt states of the articles whose text changed (and of the corpus)."""
+        before = self.catalog.revisions()
+        report = self.indexer.index(articles, progress)
+        changed = {a.id for a in articles if before.get(a.id) not in (None, a.revision)}
+        if report.added or report.updated or report.deleted:
+            changed.add(CORPUS)
+        self.dropped.extend(drop(self.states_dir, changed))
+        return report
 
     def index_text(self, text: str, article_id: str, progress: Progress | None = None) -> IndexReport:
         """Index pasted text under ``article_id``, with the checks a file gets (size, NUL bytes, empty);
@@ -116,14 +129,16 @@ class Corpus:
         held = self.catalog.sources().get(article.id, "")
         if held:
             raise ArticleError(f"{article.id!r} already holds {held}; choose another name")
-        return self.indexer.index([article], progress)
+        return self._indexed([article], progress)
 
     def remove(self, article_id: str) -> IndexReport:
         """Take an article out of the index (its chunks, text and lexical entries)."""
         if article_id not in self.catalog.ids():
             known = ", ".join(self.catalog.ids()) or "none"
             raise ArticleError(f"no indexed article {article_id!r}; indexed: {known}")
-        return self.indexer.remove(article_id)
+        report = self.indexer.remove(article_id)
+        self.dropped.extend(drop(self.states_dir, {article_id, CORPUS}))
+        return report
 
     def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
         """Index the bundled article when the index is empty; None when there was nothing to do."""

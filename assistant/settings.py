@@ -27,7 +27,8 @@ class Settings:
     llm: str = "local"
     top_k: int = 6
     context_chars: int = 6000  # most retrieved article text put in one question's prompt
-    prefix_chars: int = 8000  # the whole corpus up to this size is the prompt prefix, cached across questions
+    prefix_chars: int = 12000  # the largest prompt prefix whose KV state is cached: the whole corpus, or one article
+    cache_mb: int = 2048  # disk space for cached prefix states (<data dir>/cache), least recently used deleted first
     max_tokens: int = 320
     threads: int = 0
     timeout: float = 120.0
@@ -64,6 +65,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "top_k": (1, 100),
     "context_chars": (500, 1_000_000),
     "prefix_chars": (0, 1_000_000),
+    "cache_mb": (0, 10_000_000),
     "max_tokens": (16, 8192),
     "threads": (0, 512),
     "timeout": (1, 3600),

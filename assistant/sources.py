@@ -10,7 +10,7 @@ from index import Article, split_sentences
 from index.directives import is_directive
 from index.store import ChunkRecord
 
-__all__ = ["Source", "ArticleSources", "select_sources", "focus"]
+__all__ = ["Source", "ArticleSources", "prefix_articles", "select_sources", "read_whole", "focus"]
 
 _WORDS = re.compile(r"\w+")
 
@@ -52,22 +52,42 @@ def _sentences(
     return shown, tuple(withheld)
 
 
+def prefix_articles(
+    hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int, prefix_chars: int
+) -> tuple[str, ...]:
+    """The articles a question reads whole, as one stable prompt prefix whose KV state the model
+    computes once and reuses: every article when the whole corpus fits ``max(context_chars,
+    prefix_chars)``; otherwise the best hit's article when it fits ``prefix_chars`` alone and holds at
+    least half of the hits (the evidence sits in it); () when neither, or nothing was retrieved: the
+    question is answered from retrieved sentences. On the six SQuAD articles (986 questions), the best
+    hit's article held at least half of the top 6 hits for 941 questions, and was the question's
+    article for 98.6% of them.
+    """
+    ids = [h.article_id for h in hits if h.article_id in articles]
+    if not ids:
+        return ()
+    if sum(len(a.text) for a in articles.values()) <= max(context_chars, prefix_chars):
+        return tuple(articles)
+    best = ids[0]
+    if len(articles[best].text) <= prefix_chars and 2 * ids.count(best) >= len(ids):
+        return (best,)
+    return ()
+
+
 def select_sources(
     hits: Sequence[ChunkRecord], articles: Mapping[str, Article], context_chars: int, prefix_chars: int = 0
 ) -> list[ArticleSources]:
-    """Every article when the whole corpus fits in ``max(context_chars, prefix_chars)`` (one stable prompt
-    prefix whose KV cache the model computes once and reuses for every question, so it may be longer
-    than what is retrieved per question); otherwise the hit articles whole, in the order of their
-    best hit, while they fit (several short reports of one event are all read), and the hit chunks of
-    the rest, best first, within what is left. Sources are numbered from 1 in article order and, within
-    an article, in text order.
+    """The articles of ``prefix_articles`` whole when there are any; otherwise the hit articles whole,
+    in the order of their best hit, while they fit ``context_chars`` (several short reports of one event
+    are all read), and the hit chunks of the rest, best first, within what is left. Sources are
+    numbered from 1 in article order and, within an article, in text order.
     """
-    hit_ids = list(dict.fromkeys(h.article_id for h in hits if h.article_id in articles))
-    budget = context_chars
-    if hit_ids and sum(len(a.text) for a in articles.values()) <= max(context_chars, prefix_chars):
-        hit_ids, budget = list(articles), max(context_chars, prefix_chars)
+    prefix = prefix_articles(hits, articles, context_chars, prefix_chars)
+    if prefix:
+        return read_whole(articles, prefix)
     whole: dict[str, list[tuple[int, int]]] = {}
-    for aid in hit_ids:
+    budget = context_chars
+    for aid in dict.fromkeys(h.article_id for h in hits if h.article_id in articles):
         if len(articles[aid].text) <= budget:
             budget -= len(articles[aid].text)
             whole[aid] = split_sentences(articles[aid].text)
@@ -76,7 +96,15 @@ def select_sources(
         if hit.article_id in articles and hit.article_id not in whole and hit.end - hit.start <= budget:
             budget -= hit.end - hit.start
             parts.setdefault(hit.article_id, set()).update(hit.sentences)
-    chosen = {**whole, **{aid: sorted(spans) for aid, spans in parts.items()}}
+    return _numbered(articles, {**whole, **{aid: sorted(spans) for aid, spans in parts.items()}})
+
+
+def read_whole(articles: Mapping[str, Article], ids: Sequence[str]) -> list[ArticleSources]:
+    """These articles' every sentence, numbered as ``select_sources`` numbers them."""
+    return _numbered(articles, {aid: split_sentences(articles[aid].text) for aid in ids})
+
+
+def _numbered(articles: Mapping[str, Article], chosen: Mapping[str, Sequence[tuple[int, int]]]) -> list[ArticleSources]:
     out = []
     number = 1
     for aid in sorted(chosen):

@@ -1,7 +1,11 @@
 """Benchmark answers here: latency and memory of the assistant against naive RAG on the same model.
 
-    python scripts/bench_answer.py [--questions N] [--repeat R] [--order blocks|alternate]
-                                   [--data-dir DIR] [--skip-restart] [--json PATH]
+    python scripts/bench_answer.py [--corpus bundled|long|squad2|synthetic] [--questions N] [--repeat R]
+                                   [--order blocks|alternate] [--data-dir DIR] [--skip-restart] [--json PATH]
+
+Corpora: ``bundled`` (the bundled article, 2,475 characters: one prefix for the whole corpus), ``long`` (one
+12,000-character Wikipedia article, evals/squad2's Warsaw), ``squad2`` (its six articles indexed together:
+one cached prefix per article), ``synthetic`` (40 generated council reports of ~2,000 characters).
 
 Phases, all with the default local model and one data directory (a temporary one unless --data-dir):
   setup    a fresh process indexes the bundled article and assembles the model file (first start; not compared)
@@ -10,6 +14,8 @@ Phases, all with the default local model and one data directory (a temporary one
   (b) restart  a second fresh process on the same data directory: warm() reads the prefix state (a) saved
   naive        a fresh process answering the same question with naive RAG: the baseline for (a) and (b)
   (c) warm     one process, after ``bot.warm()``: N questions, answered by the assistant and by naive RAG
+(c) begins with ``bot.warm_articles()``: every prefix state a question may read, built (or read from disk)
+before the timed questions: its time and the bytes on disk are the cache build cost.
 Naive RAG is a plain LCEL chain on the same loaded model: top-k retrieved chunks stuffed into a fresh
 prompt (chunks, then the question) → the model → StrOutputParser. The chunks differ per question and come
 before it, so llama.cpp can reuse little of its previous prompt; the assistant's prompt opens with the
@@ -51,7 +57,7 @@ from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough  # noqa: E402
 
 from assistant import Answer, Assistant, Settings  # noqa: E402
-from assistant.models.prefix_cache import common_prefix  # noqa: E402
+from assistant.models.prefix_cache import common_prefix, usage  # noqa: E402
 
 # Written for this benchmark (not the eval questions): facts, a number, a why, a paraphrase, one the
 # article does not answer.
@@ -69,6 +75,67 @@ QUESTIONS = [
     "Which group within the Revolutionary Guards did Soleimani lead?",
     "Whom does the Daesh statement call polytheists?",
 ]
+
+ROOT = Path(__file__).resolve().parents[1]
+SQUAD = ROOT / "evals" / "squad2"
+CORPORA = ("bundled", "long", "squad2", "synthetic")
+
+
+def synthetic_article(i: int) -> str:
+    """A deterministic council report of about 2,000 characters (every fact differs between reports)."""
+    paragraphs = [
+        f"Council report {i}: district {i} budget and roads",
+        f"The council of district {i} approved a budget of {100 + i} million on day {i % 28 + 1}. "
+        f"Councillor {chr(65 + i % 26)}. Marlow said the vote was {20 + i % 9} to {i % 7}.",
+        f"Residents of ward {i % 11} asked about road {i} and the school on street {i % 19}. "
+        f"The school has {300 + 7 * i} pupils and {12 + i % 5} classrooms, the head teacher said.",
+        f"The mayor said the bridge project {i} would finish in month {i % 12 + 1} and cost {3 + i % 4} million. "
+        f"Work on the bridge began after floods in year {1990 + i} damaged the old one.",
+        f"A library in district {i} will open on Saturdays from next spring, and the swimming pool on "
+        f"street {i % 23} will close for repairs for {i % 6 + 2} weeks.",
+        f"Police in district {i} reported {i % 13} burglaries last month, down from {i % 13 + 4} a year ago. "
+        f"The chief constable credited new street lighting on {i % 5 + 2} roads.",
+        f"The next council meeting of district {i} is on day {(i + 9) % 28 + 1}, when the parking plan will be "
+        f"debated. Traders on the high street oppose charges of {i % 3 + 1} pounds an hour.",
+    ]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def corpus_files(name: str, folder: Path) -> list[str]:
+    """The files ``name`` indexes ([] for the bundled article), written under ``folder`` when generated."""
+    if name == "bundled":
+        return []
+    if name == "long":
+        return [str(SQUAD / "articles" / "warsaw.txt")]
+    if name == "squad2":
+        return sorted(str(p) for p in (SQUAD / "articles").glob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(40):
+        path = folder / f"council-{i:02d}.txt"
+        path.write_text(synthetic_article(i), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def corpus_questions(name: str, n: int) -> list[str]:
+    """``n`` questions for the corpus: answerable SQuAD questions taken round-robin over its articles;
+    generated ones about the synthetic reports; the fixed list for the bundled article."""
+    if name == "bundled":
+        return [QUESTIONS[i % len(QUESTIONS)] for i in range(n)]
+    if name == "synthetic":
+        asked = ["How many pupils does the school in district {i} have?",
+                 "When will the bridge project {i} finish?",
+                 "What budget did the council of district {i} approve?"]
+        return [asked[i % len(asked)].format(i=(7 * i) % 40) for i in range(n)]
+    rows = [json.loads(line) for line in (SQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if not r["is_impossible"] and (name == "squad2" or r["article"] == "warsaw")]
+    by_article: dict[str, list[str]] = {}
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r["question"])
+    ordered = [q for group in zip(*by_article.values(), strict=False) for q in group]
+    return [ordered[(i * 7) % len(ordered)] for i in range(n)]
+
 
 NAIVE_PROMPT = ChatPromptTemplate.from_messages(
     [
@@ -198,9 +265,21 @@ def require_local(bot: Assistant) -> None:
         )
 
 
-def child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
-    """One fresh process: ``setup`` builds the assistant; ``system``/``naive`` also answer ``question``."""
+def index_corpus(name: str, data_dir: Path) -> None:
+    """Index the corpus's files (the bundled article is indexed by ``Assistant.from_settings``)."""
+    from assistant.corpus import Corpus
+
+    files = corpus_files(name, data_dir / "sources")
+    if files:
+        Corpus(Settings.from_env(data_dir=data_dir)).index_paths(files)
+
+
+def child(mode: str, data_dir: Path, question: str, corpus: str = "bundled") -> dict[str, Any]:
+    """One fresh process: ``setup`` indexes the corpus and builds the assistant; ``system``/``naive`` also
+    answer ``question``."""
     stamps = {"imported": time.monotonic()}
+    if mode == "setup":
+        index_corpus(corpus, data_dir)
     bot = Assistant.from_settings(Settings.from_env(data_dir=data_dir))
     require_local(bot)
     stamps["built"] = time.monotonic()
@@ -216,6 +295,8 @@ def child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
         if sample.first_token_s is not None:
             stamps["first_token"] = sample.started + sample.first_token_s
         stamps["answer"] = sample.started + sample.total_s
+        if mode == "system" and out["prefix"] == "none" and bot.last is not None:
+            out["prefix"] = bot.last[1].prefix_state or "none"  # an article's state, read on the question
         out["output_tokens"] = sample.output_tokens
         out["abstained"] = sample.abstained
         out["text"] = sample.text
@@ -224,9 +305,10 @@ def child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
     return out
 
 
-def run_child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
+def run_child(mode: str, data_dir: Path, question: str, corpus: str = "bundled") -> dict[str, Any]:
     """Spawn a child and turn its monotonic stamps into seconds since the spawn."""
-    cmd = [sys.executable, __file__, "--child", mode, "--data-dir", str(data_dir), "--question", question]
+    cmd = [sys.executable, __file__, "--child", mode, "--data-dir", str(data_dir), "--question", question,
+           "--corpus", corpus]
     spawned = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)
     exited = time.monotonic()
@@ -239,13 +321,13 @@ def run_child(mode: str, data_dir: Path, question: str) -> dict[str, Any]:
     return report
 
 
-def restart_phases(data_dir: Path, question: str, repeat: int) -> list[dict[str, Any]]:
+def restart_phases(data_dir: Path, question: str, repeat: int, corpus: str) -> list[dict[str, Any]]:
     runs = []
     for i in range(repeat):
         shutil.rmtree(data_dir / "cache", ignore_errors=True)
-        cold = run_child("system", data_dir, question)
-        restart = run_child("system", data_dir, question)
-        naive = run_child("naive", data_dir, question)
+        cold = run_child("system", data_dir, question, corpus)
+        restart = run_child("system", data_dir, question, corpus)
+        naive = run_child("naive", data_dir, question, corpus)
         runs.append({"cold": cold, "restart": restart, "naive": naive})
         print(
             f"  restart run {i + 1}/{repeat}: cold {cold['since_spawn_s']['answer']:.1f}s "
@@ -317,6 +399,7 @@ def ratio(a: float | None, b: float | None) -> str:
 def print_report(result: dict[str, Any]) -> None:
     m = result["machine"]
     s = m["settings"]
+    print(f"corpus: {result['corpus']}")
     print(
         f"machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, llama-cpp-python {m['llama_cpp']}, "
         f"{m['threads']} threads"
@@ -364,10 +447,12 @@ def print_report(result: dict[str, Any]) -> None:
     n = len(warm["system"])
     order = "alternately" if result["order"] == "alternate" else "in blocks, assistant first"
     built = result["in_process"]
+    cache = result["cache"]
+    states = ", ".join(f"{v} {k}" for k, v in sorted(cache["states"].items())) or "none"
     print(
         f"\none process: built in {built['build_s']:.1f}s, warm() {built['warm_s']:.1f}s ({built['prefix']}); "
-        f"then {n} questions "
-        f"each, same model, {order}"
+        f"prefix states: {states} in {cache['build_s']:.1f}s, {cache['files']} on disk, "
+        f"{cache['bytes'] / 2**20:.0f} MiB; then {n} questions each, same model, {order}"
     )
     print(
         f"  {'':11} {'first token: median':>20} {'p90':>7} {'min':>7} {'max':>7}  {'answer: median':>15} "
@@ -396,22 +481,29 @@ def print_report(result: dict[str, Any]) -> None:
 
 
 def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dict[str, Any]:
-    questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
+    questions = corpus_questions(args.corpus, args.questions)
     result: dict[str, Any] = {
-        "order": args.order, "questions": questions, "cpu_busy_before": busy, "load_before": os.getloadavg()
+        "corpus": args.corpus, "order": args.order, "questions": questions, "cpu_busy_before": busy,
+        "load_before": os.getloadavg(),
     }
     if not args.skip_restart:
         print("setup: indexing and assembling the model in a fresh process…", file=sys.stderr)
-        result["setup"] = run_child("setup", data_dir, "")
+        result["setup"] = run_child("setup", data_dir, "", args.corpus)
         result["restart_question"] = questions[0]
-        result["restart"] = restart_phases(data_dir, questions[0], args.repeat)
+        result["restart"] = restart_phases(data_dir, questions[0], args.repeat, args.corpus)
+    else:
+        index_corpus(args.corpus, data_dir)
     print(f"one process: building, warming, {len(questions)} questions × 2…", file=sys.stderr)
     started = time.monotonic()
     bot = Assistant.from_settings(Settings.from_env(data_dir=data_dir))
     require_local(bot)
     built = time.monotonic()
     prefix = warm(bot)
-    result["in_process"] = {"build_s": built - started, "warm_s": time.monotonic() - built, "prefix": prefix}
+    warmed = time.monotonic()
+    counts = bot.warm_articles()
+    files, size = usage(data_dir / "cache")
+    result["in_process"] = {"build_s": built - started, "warm_s": warmed - built, "prefix": prefix}
+    result["cache"] = {"build_s": time.monotonic() - warmed, "states": counts, "files": files, "bytes": size}
     result["machine"] = machine(bot)
     samples = warm_phase(bot, questions, args.order)
     result["warm"] = {k: [asdict(x) for x in v] for k, v in samples.items()}
@@ -424,6 +516,7 @@ def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dic
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--corpus", choices=CORPORA, default="bundled", help="what is indexed (default bundled)")
     parser.add_argument("--questions", type=int, default=10, help="questions in the warm phase (default 10)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of the fresh-process phases (default 1)")
     parser.add_argument("--order", choices=["blocks", "alternate"], default="blocks",
@@ -435,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--question", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.data_dir, args.question)))
+        print(json.dumps(child(args.child, args.data_dir, args.question, args.corpus)))
         return 0
     if args.questions < 1 or args.repeat < 1:
         parser.error("--questions and --repeat must be at least 1")

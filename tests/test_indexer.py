@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 import pytest_socket
 
@@ -336,3 +337,32 @@ def test_a_killed_run_leaves_a_working_index_that_the_next_run_repairs(
     again = corpus_with(minilm).indexer.index(articles)
     assert (again.added, again.updated, again.deleted, again.embedded) == (0, 0, 0, 0)
     assert os.path.exists(corpus.lexical.directory / "meta.json")
+
+
+def test_cached_prompt_states_follow_their_article(counting: CountingEmbedder, tmp_path: Path) -> None:
+    """Editing an article drops its state (and the corpus's); unchanged, it is kept; removed, deleted."""
+    from assistant.models.prefix_cache import CORPUS, PrefixState, label_of, save
+
+    def put(label: str) -> None:
+        save(corpus.states_dir / f"{label_of(label)}--1.state", PrefixState(np.arange(3, dtype=np.intc), b"kv"))
+
+    def states() -> list[str]:
+        return sorted(p.name.split("--")[0] for p in corpus.states_dir.glob("*.state"))
+
+    council = tmp_path / "council.txt"
+    council.write_text(synthetic("council", 3).text)
+    corpus = corpus_with(counting)
+    corpus.index_paths([str(default_article_path()), str(council)])
+    for label in (BUNDLED.id, "council", CORPUS):
+        put(label)
+
+    corpus.index_paths([str(council)])  # unchanged: every state stays
+    assert states() == sorted([BUNDLED.id, "council", label_of(CORPUS)])
+
+    council.write_text(synthetic("council", 4).text)
+    corpus.index_paths([str(council)])
+    assert states() == [BUNDLED.id]
+    assert sorted(corpus.dropped) == sorted([f"{label_of(CORPUS)}--1.state", "council--1.state"])
+
+    corpus.remove(BUNDLED.id)
+    assert states() == []

@@ -92,3 +92,62 @@ def test_a_corrupt_gguf_names_the_setting(tmp_path: Path) -> None:
     llm = build_llm(Settings.from_env({}, data_dir=str(tmp_path), llm=f"gguf:{bad}"))
     with pytest.raises(ModelError, match="ASSISTANT_LLM"):
         llm.invoke("hello")
+
+
+REPORTS = Path(__file__).resolve().parents[1] / "evals" / "reports" / "articles"
+ABOUT_HERALD = "In which year did the Harlow Street market open?"
+ABOUT_WIRE = "What did Petra Lindqvist say about the roof?"
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Two reports over the prefix budget together, each under it alone: each is its own cached prefix.
+    (top_k=1: the best hit's article always holds the evidence, so the test is about the cache.)"""
+    from assistant.corpus import Corpus
+
+    settings = Settings.from_env(
+        data_dir=tmp_path_factory.mktemp("reports") / "data", prefix_chars=1500, context_chars=500, top_k=1
+    )
+    Corpus(settings).index_paths([str(REPORTS / "brennick-herald.md"), str(REPORTS / "brennick-wire.md")])
+    return settings
+
+
+def test_each_article_is_a_prompt_state_built_once_then_restored(two_reports: Settings) -> None:
+    bot = Assistant.from_settings(two_reports)
+    assert bot.warm() is None  # the corpus is not one prefix
+    assert bot.warm_articles() == {"computed": 2}
+    assert sorted(p.name.split("--")[0] for p in (two_reports.data_dir / "cache").glob("*.state")) == [
+        "brennick-herald", "brennick-wire"]
+
+    answer = bot.ask(ABOUT_HERALD)
+    prepared, draft = bot.last or (None, None)
+    assert prepared is not None and draft is not None
+    assert (prepared.path, prepared.prefix, draft.prefix_state) == ("article", "brennick-herald", "disk")
+    assert {s.article_id for s in prepared.sources} == {"brennick-herald"}
+    assert "1891" in answer.text, answer
+    verified(bot, answer)
+    bot.ask(ABOUT_HERALD)
+    assert bot.last is not None and bot.last[1].prefix_state == "cached"
+    assert answer.timings["first_token"] < 5.0, answer.timings  # ~0.5 s from the state; ~6 s computing it
+
+    fresh = Assistant(bot.retriever, build_llm(two_reports), bot.prompts, bot._articles, two_reports, bot.corpus)
+    assert fresh.warm_articles() == {"disk": 2}  # a new process reads both from disk
+    assert fresh.ask(ABOUT_HERALD).text == answer.text
+
+
+def test_a_corrupt_prompt_state_is_recomputed_with_a_warning(
+    two_reports: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = Assistant.from_settings(two_reports)
+    bot.warm_articles()
+    (wire,) = (two_reports.data_dir / "cache").glob("brennick-wire--*.state")
+    raw = bytearray(wire.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    wire.write_bytes(bytes(raw))
+
+    fresh = Assistant(bot.retriever, build_llm(two_reports), bot.prompts, bot._articles, two_reports, bot.corpus)
+    with caplog.at_level("WARNING"):
+        assert fresh.warm_articles() == {"computed": 1, "disk": 1}
+    assert "not whole" in caplog.text and "computing it again" in caplog.text
+    answer = fresh.ask(ABOUT_WIRE)
+    assert not answer.abstained and {c.article_id for c in answer.citations} == {"brennick-wire"}, answer

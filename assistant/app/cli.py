@@ -18,7 +18,9 @@ from index.errors import IndexingError
 __all__ = ["main"]
 
 
-def _progress_bar(enabled: bool) -> Callable[[int, int], None] | None:
+def _progress_bar(
+    enabled: bool, desc: str = "embedding", unit: str = "chunk", least: int = 9
+) -> Callable[[int, int], None] | None:
     if not enabled:
         return None
     from tqdm import tqdm
@@ -26,10 +28,10 @@ def _progress_bar(enabled: bool) -> Callable[[int, int], None] | None:
     bar: list[tqdm] = []
 
     def update(done: int, total: int) -> None:
-        if total <= 8:  # a handful of chunks: no bar
+        if total < least:  # a handful of chunks: no bar
             return
         if not bar:
-            bar.append(tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr))
+            bar.append(tqdm(total=total, unit=unit, desc=desc, file=sys.stderr))
         bar[0].update(done - bar[0].n)
         if done >= total:
             bar[0].close()
@@ -48,8 +50,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     else:
         bar = _progress_bar(not args.json and sys.stderr.isatty())
         report = corpus.index_paths(args.paths, bar, article_id=args.id, replace=args.replace)
+    states = _build_states(settings, args.warm and not args.remove, not args.json and sys.stderr.isatty())
+    states["dropped"] = len(corpus.dropped)
     if args.json:
-        print(json.dumps(report.to_dict()))
+        print(json.dumps({**report.to_dict(), "states": states}))
     else:
         r = report
         ids = ", ".join(r.article_ids)
@@ -58,7 +62,29 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"{what}: {r.chunks} chunks ({r.added} added, {r.updated} updated, {r.deleted} deleted, "
             f"{r.skipped} unchanged), {r.embedded} embedded in {r.seconds:.2f}s -> {corpus.store.location}"
         )
+        print(
+            f"prompt states: {states['built']} built, {states['reused']} reused, {states['evicted']} evicted, "
+            f"{states['dropped']} dropped; {states['files']} on disk, {states['bytes'] / 2**20:.0f} MiB"
+        )
     return 0
+
+
+def _build_states(settings: Settings, build: bool, bar: bool) -> dict[str, int]:
+    """With ``build``, the model's KV state of every prompt prefix a question may read (each article, or
+    the whole corpus when it fits ASSISTANT_PREFIX_CHARS), computed now instead of on first use."""
+    from assistant.models.prefix_cache import usage
+
+    counts: dict[str, int] = {}
+    evicted: list[str] = []
+    if build:
+        from assistant.assistant import Assistant
+
+        bot = Assistant.from_settings(settings)
+        counts = bot.warm_articles(_progress_bar(bar, "prompt states", "article", 1))
+        evicted = list(getattr(bot.llm, "evicted", []))
+    files, size = usage(settings.data_dir / "cache")
+    return {"built": counts.get("computed", 0), "reused": counts.get("disk", 0) + counts.get("cached", 0),
+            "evicted": len(evicted), "files": files, "bytes": size}
 
 
 # Characters a terminal acts on instead of showing: C0/C1 controls (ESC starts escape sequences that clear
@@ -164,7 +190,11 @@ def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
         verdict = "abstained" if answer.get("abstained") else f"{len(answer.get('citations', []))} citation(s)"
         print(printable(f"{record.get('time', '?')}  {record.get('question', '')}"))
         print(printable(f"  -> {answer.get('text', '')}"))
-        print(f"     {verdict}, {timings.get('total', 0):.1f}s, {len(answer.get('notes', []))} note(s)")
+        path = record.get("path", "?")
+        if record.get("prefix_state"):
+            path += f", prefix {record['prefix_state']}"
+        notes = len(answer.get("notes", []))
+        print(f"     {verdict}, {timings.get('total', 0):.1f}s, {notes} note(s); sources: {path}")
     return 0
 
 
@@ -185,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="index articles (default: the bundled article)")
     p.add_argument("paths", nargs="*", help="plain text or Markdown files")
     p.add_argument("--remove", metavar="ID", help="remove an indexed article by id")
+    p.add_argument("--warm", action="store_true",
+                   help="also build the model's prompt state of each article now (else on its first question)")
     p.add_argument("--id", metavar="NAME", help="the id of the one file given (default: its file name)")
     p.add_argument("--replace", action="store_true", help="let a file take over an id another file holds")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -7,6 +7,7 @@ plus a repetition guard) and turn transport failures into ``ModelError``s naming
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,8 @@ from pydantic import ConfigDict, Field, PrivateAttr
 from assistant.errors import BackendUnavailable, ModelError
 
 __all__ = ["ChatLlamaCppLocal", "ChatOpenAICompatible", "RepetitionGuard", "to_openai_messages"]
+
+log = logging.getLogger(__name__)
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "tool"}
 
@@ -117,14 +120,21 @@ class ChatLlamaCppLocal(_ChatBase):
     """
 
     model_path: str = ""
-    n_ctx: int = 4096
+    n_ctx: int = 8192  # one article of ASSISTANT_PREFIX_CHARS read whole, the question and the answer
     n_threads: int = 0
     seed: int = 0
     repeat_penalty: float = 1.05
     prefix_cache_dir: str | None = None
+    cache_bytes: int = 2 * 2**30  # the prefix states kept on disk, least recently used deleted first
     _llama: Any = PrivateAttr(default=None)
     _prefix: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _evicted: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def evicted(self) -> list[str]:
+        """State files this model deleted to keep the cache within ``cache_bytes``."""
+        return self._evicted
 
     @property
     def _llm_type(self) -> str:
@@ -159,11 +169,13 @@ class ChatLlamaCppLocal(_ChatBase):
                 ) from None
         return self._llama
 
-    def warm(self, messages: list[BaseMessage]) -> str:
+    def warm(self, messages: list[BaseMessage], label: str = "_corpus") -> str:  # prefix_cache.CORPUS
         """Evaluate a prompt prefix so later calls sharing it start fast; keep its state to restore.
 
-        With ``prefix_cache_dir`` the state is also saved to disk, and read back in a new process
-        instead of evaluating the prefix again. Returns "disk", "computed" or "cached" (in memory).
+        With ``prefix_cache_dir`` the state is also saved to disk under ``label`` (what the prefix holds:
+        an article id, or "corpus"), and read back — in this process after a detour through another
+        prefix, or in a new one — instead of evaluating the prefix again. Returns "cached" (in memory),
+        "disk" or "computed".
         """
         from assistant.models import prefix_cache
 
@@ -172,21 +184,35 @@ class ChatLlamaCppLocal(_ChatBase):
             tokens = self._tokens(llama, messages)
             if self._prefix is not None and np.array_equal(self._prefix.tokens[: len(tokens)], tokens):
                 return "cached"
+            self._fits(tokens, 1)
             path = None
             if self.prefix_cache_dir:
-                path = Path(self.prefix_cache_dir) / prefix_cache.cache_key(self.model_path, self.n_ctx, tokens)
-                state = prefix_cache.load(path)
-                if state is not None and prefix_cache.restore(llama, state):
+                key = prefix_cache.cache_key(self.model_path, self.n_ctx, tokens, label)
+                path = Path(self.prefix_cache_dir) / key
+                try:
+                    state = prefix_cache.load(path)
+                except prefix_cache.Corrupt as exc:
+                    log.warning("prefix state %s was not whole (%s): deleted, computing it again", path, exc)
+                    state = None
+                if state is not None and np.array_equal(state.tokens, tokens) and prefix_cache.restore(llama, state):
                     self._prefix = state
                     return "disk"
             llama.create_completion(tokens, max_tokens=1, temperature=0.0)
             self._prefix = prefix_cache.capture(llama)
             if path is not None:
                 try:
-                    prefix_cache.save(path, self._prefix)
-                except OSError:
-                    pass  # a read-only cache only costs speed
+                    self._evicted.extend(prefix_cache.save(path, self._prefix, self.cache_bytes))
+                except OSError as exc:
+                    log.warning("cannot save the prefix state in %s (%s): answers stay correct, "
+                                "but a new process computes it again", self.prefix_cache_dir, exc)
             return "computed"
+
+    def _fits(self, tokens: Sequence[int], room: int) -> None:
+        if len(tokens) + room > self.n_ctx:
+            raise ModelError(
+                f"prompt of {len(tokens)} tokens exceeds the model context ({self.n_ctx}); "
+                "lower ASSISTANT_PREFIX_CHARS, ASSISTANT_CONTEXT_CHARS or ASSISTANT_TOP_K"
+            )
 
     def _tokens(self, llama: Any, messages: list[BaseMessage]) -> list[int]:
         prompt = self._format(llama, messages)
@@ -216,11 +242,7 @@ class ChatLlamaCppLocal(_ChatBase):
         with self._lock:
             llama = self.load()
             tokens = self._tokens(llama, messages)
-            if len(tokens) + 16 > self.n_ctx:
-                raise ModelError(
-                    f"prompt of {len(tokens)} tokens exceeds the model context ({self.n_ctx}); "
-                    "lower ASSISTANT_CONTEXT_CHARS or ASSISTANT_TOP_K"
-                )
+            self._fits(tokens, 16)
             self._reuse_prefix(llama, tokens)
             deadline = time.monotonic() + self.timeout
             stream = llama.create_completion(

@@ -22,6 +22,7 @@ def _local(arg: str, settings: Settings) -> BaseChatModel:
     return ChatLlamaCppLocal(
         model_name=MODEL_NAME, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
         timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
+        cache_bytes=settings.cache_mb * 2**20,
     )
 
 
@@ -34,6 +35,7 @@ def _gguf(arg: str, settings: Settings) -> BaseChatModel:
     return ChatLlamaCppLocal(
         model_name=path.name, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
         timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
+        cache_bytes=settings.cache_mb * 2**20,
     )
 
 

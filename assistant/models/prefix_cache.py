@@ -1,8 +1,16 @@
 """The model's KV state for a prompt prefix, kept in memory and on disk so answers start fast.
 
 llama.cpp reuses the KV cache of the longest prompt prefix shared with its previous call. Saving the
-state after the stable system+sources prefix lets a process restore it instead of evaluating ~1,000
-tokens again: after a detour through another prompt, and after a restart (the file on disk).
+state after a stable prefix (the system prompt and one article's numbered sentences, or the whole corpus
+when it is small) lets a process restore it instead of evaluating thousands of tokens again: when the
+next question is about another article, and after a restart (the file on disk).
+
+Files are named ``<label>--<digest>.state``: the label names what the prefix holds (an article id, or
+``corpus``) and the digest hashes the model file, context size and prefix tokens, so an edited article
+or prompt gets a new file and saving it deletes the label's old one. Writes are atomic (a reader in
+another process sees the old file or the new one, never half of one); every file carries a CRC of its
+bytes, so a corrupt one is deleted and recomputed, never handed to llama.cpp. The folder is bounded in
+bytes: the least recently used files go first (loading a file marks it used).
 """
 
 from __future__ import annotations
@@ -10,17 +18,24 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["PrefixState", "common_prefix", "capture", "restore", "cache_key", "save", "load"]
+__all__ = [
+    "CORPUS", "PrefixState", "Corrupt", "common_prefix", "capture", "restore", "cache_key", "label_of", "save", "load",
+    "drop", "usage",
+]
 
-_MAGIC = b"AAPREFIX1"
-KEEP = 4  # state files kept: one per recent set of indexed articles
+CORPUS = "_corpus"  # the label of the state holding every indexed article (ids are slugs: never "_…")
+_MAGIC = b"AAPREFIX2"
+_HEADER = len(_MAGIC) + 8 + 4  # magic, token bytes, CRC-32 of everything after the header
+_SUFFIX = ".state"
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,10 @@ class PrefixState:
 
     tokens: np.ndarray
     data: bytes
+
+
+class Corrupt(ValueError):
+    """A state file that is not whole: torn, truncated or overwritten."""
 
 
 def common_prefix(a: Any, b: Any) -> int:
@@ -67,49 +86,130 @@ def restore(llama: Any, state: PrefixState) -> bool:
     return True
 
 
-def cache_key(model_path: str, n_ctx: int, tokens: Any) -> str:
-    """A file name for the state after ``tokens`` with this model file and context size."""
+def label_of(name: str) -> str:
+    """A file-name-safe label for an article id (or ``CORPUS``), distinct for distinct names."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
+    if safe == name and "--" not in name:
+        return name
+    return f"{safe[:60].replace('--', '_')}_{hashlib.sha256(name.encode()).hexdigest()[:10]}"
+
+
+def cache_key(model_path: str, n_ctx: int, tokens: Any, label: str = CORPUS) -> str:
+    """The file name of the state after ``tokens`` with this model file and context size."""
     import llama_cpp
 
     stat = os.stat(model_path)
     digest = hashlib.sha256()
     digest.update(f"{os.path.abspath(model_path)}|{stat.st_size}|{n_ctx}|{llama_cpp.__version__}|".encode())
     digest.update(np.asarray(tokens, dtype=np.intc).tobytes())
-    return f"prefix-{digest.hexdigest()[:32]}.state"
+    return f"{label_of(label)}--{digest.hexdigest()[:32]}{_SUFFIX}"
 
 
-def save(path: Path, state: PrefixState) -> None:
-    """Write atomically: a crash leaves the old file or none, never a torn one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _label(path: Path) -> str:
+    return path.name.rsplit("--", 1)[0]
+
+
+def _states(folder: Path) -> list[Path]:
+    return [p for p in folder.glob(f"*--*{_SUFFIX}") if p.is_file()]
+
+
+def save(path: Path, state: PrefixState, max_bytes: int | None = None) -> list[str]:
+    """Write atomically; delete the label's other states; keep the folder within ``max_bytes``.
+
+    Returns the names of the files deleted to make room (least recently used first).
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
     tokens = state.tokens.astype(np.intc).tobytes()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    crc = zlib.crc32(state.data, zlib.crc32(tokens))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + len(tokens).to_bytes(8, "little") + tokens + state.data)
+            f.write(_MAGIC + len(tokens).to_bytes(8, "little") + crc.to_bytes(4, "little"))
+            f.write(tokens)
+            f.write(state.data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _prune(path.parent, keep=KEEP)
+    for old in _states(folder):
+        if old != path and _label(old) == _label(path):
+            old.unlink(missing_ok=True)
+    return _evict(folder, max_bytes, keep=path) if max_bytes is not None else []
 
 
-def _prune(folder: Path, keep: int) -> None:
-    """Delete all but the ``keep`` most recently written state files (old prefixes of old indexes)."""
-    files = sorted(folder.glob("prefix-*.state"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[keep:]:
-        old.unlink(missing_ok=True)
+def _evict(folder: Path, max_bytes: int, keep: Path) -> list[str]:
+    """Delete least recently used states (not ``keep``) until the folder holds at most ``max_bytes``."""
+    files = []
+    for p in _states(folder):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        files.append((st.st_mtime, st.st_size, p))
+    total = sum(size for _, size, _ in files)
+    evicted = []
+    for _, size, p in sorted(files, key=lambda f: f[0]):
+        if total <= max_bytes:
+            break
+        if p == keep:
+            continue
+        p.unlink(missing_ok=True)
+        total -= size
+        evicted.append(p.name)
+    return evicted
 
 
 def load(path: Path) -> PrefixState | None:
-    """The state in ``path``, or None when it is missing or not a state file."""
+    """The state in ``path`` (marked as just used), None when there is none; ``Corrupt`` when the file
+    is not whole (it is deleted: the caller recomputes it)."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None
-    if not raw.startswith(_MAGIC) or len(raw) < len(_MAGIC) + 8:
-        return None
+    try:
+        state = _parse(raw)
+    except Corrupt:
+        path.unlink(missing_ok=True)
+        raise
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache is still a cache
+    return state
+
+
+def _parse(raw: bytes) -> PrefixState:
+    if not raw.startswith(_MAGIC) or len(raw) < _HEADER:
+        raise Corrupt("not a prefix state file")
     n = int.from_bytes(raw[len(_MAGIC) : len(_MAGIC) + 8], "little")
-    body = raw[len(_MAGIC) + 8 :]
+    crc = int.from_bytes(raw[len(_MAGIC) + 8 : _HEADER], "little")
+    body = memoryview(raw)[_HEADER:]
     if n > len(body) or n % np.dtype(np.intc).itemsize:
-        return None
-    return PrefixState(np.frombuffer(body[:n], dtype=np.intc).copy(), body[n:])
+        raise Corrupt("token block longer than the file")
+    if zlib.crc32(body) != crc:
+        raise Corrupt("checksum mismatch")
+    return PrefixState(np.frombuffer(body[:n], dtype=np.intc).copy(), bytes(body[n:]))
+
+
+def drop(folder: Path, labels: set[str]) -> list[str]:
+    """Delete the states of these labels (articles edited or removed); their file names."""
+    names = {label_of(label) for label in labels}
+    gone = []
+    for p in _states(folder) if folder.is_dir() else []:
+        if _label(p) in names:
+            p.unlink(missing_ok=True)
+            gone.append(p.name)
+    return gone
+
+
+def usage(folder: Path) -> tuple[int, int]:
+    """(state files, bytes) in the folder."""
+    files = _states(folder) if folder.is_dir() else []
+    sizes = []
+    for p in files:
+        try:
+            sizes.append(p.stat().st_size)
+        except OSError:
+            pass
+    return len(sizes), sum(sizes)
