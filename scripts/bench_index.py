@@ -44,6 +44,8 @@ from index import (  # noqa: E402  (the environment above must be set before any
     make_article,
 )
 from index.indexer import plan_records  # noqa: E402
+from index.measures import expand_query  # noqa: E402
+from index.retriever import fuse  # noqa: E402
 
 QUESTIONS = [
     "What was the death toll?",
@@ -177,6 +179,33 @@ def latencies(parts: Components, queries: Sequence[str]) -> dict[str, float]:
     return {"queries": len(times), "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)}
 
 
+def stages(parts: Components, queries: Sequence[str]) -> dict[str, float]:
+    """Median milliseconds of each step of one retrieval, timed on its own: where the time goes."""
+    times: dict[str, list[float]] = {k: [] for k in ("catalog", "expand", "embed", "chroma", "bm25", "fuse")}
+    for query in queries:
+        at = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal at
+            now = time.perf_counter()
+            times[name].append((now - at) * 1000)
+            at = now
+
+        revisions = list(parts.catalog.revisions().values())
+        lap("catalog")
+        expanded = expand_query(query)
+        lap("expand")
+        vector = parts.embedder.embed([expanded])[0]
+        lap("embed")
+        dense = parts.store.query(vector, 20, revisions)
+        lap("chroma")
+        sparse = parts.lexical.query(expanded, 20, revisions)
+        lap("bm25")
+        fuse([[r.id for r, _ in dense], [r.id for r, _ in sparse]], 5)
+        lap("fuse")
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def synthetic_corpus(min_chunks: int, seed: int = 7) -> list[Article]:
     """Articles of varied made-up news paragraphs, about one chunk each, until ``min_chunks``."""
     rng = random.Random(seed)
@@ -199,7 +228,9 @@ def synthetic_corpus(min_chunks: int, seed: int = 7) -> list[Article]:
     return articles
 
 
-def measure(backend: Backend, repeat: int, embedder: MiniLMEmbedder, tmp: Path) -> dict[str, Any]:
+def measure(
+    backend: Backend, repeat: int, embedder: MiniLMEmbedder, tmp: Path, synthetic_chunks: int = 2000
+) -> dict[str, Any]:
     tag = uuid.uuid4().hex[:8]
     out: dict[str, Any] = {"backend": backend.name}
 
@@ -226,9 +257,10 @@ def measure(backend: Backend, repeat: int, embedder: MiniLMEmbedder, tmp: Path) 
     }
     queries = [prefix + q for prefix in PREFIXES for q in QUESTIONS]
     out["retrieval_bundled"] = latencies(parts, queries)
+    out["retrieval_bundled"]["stages_ms"] = stages(parts, queries)
 
     big = Components(tmp / f"{backend.name}-synthetic", backend.url, f"bench-{tag}-synthetic", embedder)
-    articles = synthetic_corpus(2000)
+    articles = synthetic_corpus(synthetic_chunks)
     started = time.perf_counter()
     report = big.indexer.index(articles)
     seconds = time.perf_counter() - started
@@ -247,13 +279,17 @@ def measure(backend: Backend, repeat: int, embedder: MiniLMEmbedder, tmp: Path) 
         "chunks_per_s": report.chunks / seconds,
         "unchanged_s": unchanged_s,
         "unchanged_embedded": unchanged.embedded,
-        "retrieval": latencies(big, big_queries),
+        "retrieval": latencies(big, big_queries) | {"stages_ms": stages(big, big_queries)},
     }
     for p in (parts, big):
         p.drop()
     for i in range(1, repeat):
         Components(tmp, backend.url, f"bench-{tag}-cold-{i}", embedder).drop()
     return out
+
+
+def split(stage_ms: dict[str, float]) -> str:
+    return "steps (median ms): " + ", ".join(f"{k} {v:.1f}" for k, v in stage_ms.items())
 
 
 def print_table(results: list[dict[str, Any]], info: dict[str, Any]) -> None:
@@ -273,14 +309,14 @@ def print_table(results: list[dict[str, Any]], info: dict[str, Any]) -> None:
         print(f"  re-index unchanged, warm: {warm['index_s'] * 1000:.1f} ms, {warm['embedded']} embedded")
         print(
             f"  retrieval, bundled, {ret['queries']} queries: "
-            f"p50 {ret['p50_ms']:.1f} ms, p95 {ret['p95_ms']:.1f} ms"
+            f"p50 {ret['p50_ms']:.1f} ms, p95 {ret['p95_ms']:.1f} ms; {split(ret['stages_ms'])}"
         )
         sret = syn["retrieval"]
         print(
             f"  synthetic {syn['chunks']} chunks in {syn['articles']} articles: "
             f"indexed in {syn['index_s']:.1f}s ({syn['chunks_per_s']:.0f} chunks/s); "
             f"unchanged re-index {syn['unchanged_s']:.2f}s ({syn['unchanged_embedded']} embedded); "
-            f"retrieval p50 {sret['p50_ms']:.1f} ms, p95 {sret['p95_ms']:.1f} ms"
+            f"retrieval p50 {sret['p50_ms']:.1f} ms, p95 {sret['p95_ms']:.1f} ms; {split(sret['stages_ms'])}"
         )
 
 
@@ -291,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = parser.add_mutually_exclusive_group()
     server.add_argument("--chroma-url", help="also measure this Chroma server (throwaway collections)")
     server.add_argument("--with-server", action="store_true", help="also measure a `chroma run` it starts")
+    parser.add_argument("--synthetic-chunks", type=int, default=2000,
+                        help="size of the synthetic corpus (default 2000; the issue's scale test: 100000)")
     parser.add_argument("--child", metavar="DATA_DIR", help=argparse.SUPPRESS)
     parser.add_argument("--collection", default="articles", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -304,7 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     info: dict[str, Any] = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "repeat": args.repeat}
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
-        results.append(measure(Backend("embedded", None), args.repeat, embedder, Path(tmp)))
+        results.append(
+            measure(Backend("embedded", None), args.repeat, embedder, Path(tmp), args.synthetic_chunks)
+        )
         if args.chroma_url:
             results.append(measure(Backend("server", args.chroma_url), args.repeat, embedder, Path(tmp)))
         elif args.with_server:
