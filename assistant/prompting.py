@@ -44,8 +44,10 @@ class Prompts:
     def render_system(self, articles: Sequence[ArticleSources]) -> str:
         return self._render(self.system, articles=articles, refusal=self.refusal)
 
-    def render_question(self, question: str, history: Sequence[Turn]) -> str:
-        return self._render(self.question, question=question, history=history)
+    def render_question(self, question: str, history: Sequence[Turn], related: Sequence[int] = ()) -> str:
+        """The question turn; ``related`` numbers the sources retrieval ranks first, named as a hint when the
+        prompt holds more than a retrieved prompt would."""
+        return self._render(self.question, question=question, history=history, related=related)
 
     def render_naive(self, context: str) -> str:
         """The baseline's system prompt: the retrieved chunks as context, and the refusal sentence."""

@@ -27,7 +27,7 @@ class Settings:
     llm: str = "local"
     top_k: int = 6
     context_chars: int = 6000  # most retrieved article text put in one question's prompt
-    prefix_chars: int = 12000  # the largest prompt prefix whose KV state is cached: the whole corpus, or one article
+    prefix_chars: int = 8000  # a corpus up to this size is one cached prompt prefix; else each article (0: none)
     cache_mb: int = 2048  # disk space for cached prefix states (<data dir>/cache), least recently used deleted first
     max_tokens: int = 320
     threads: int = 0

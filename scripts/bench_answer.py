@@ -13,6 +13,8 @@ Phases, all with the default local model and one data directory (a temporary one
                directory is deleted first) and answers one question
   (b) restart  a second fresh process on the same data directory: warm() reads the prefix state (a) saved
   naive        a fresh process answering the same question with naive RAG: the baseline for (a) and (b)
+  serve        a fresh `assistant serve` on the same data directory: its "Ready" line, the port listening,
+               and the first answer through the web API (gradio_client)
   (c) warm     one process, after ``bot.warm()``: N questions, answered by the assistant and by naive RAG
 (c) begins with ``bot.warm_articles()``: every prefix state a question may read, built (or read from disk)
 before the timed questions: its time and the bytes on disk are the cache build cost.
@@ -338,6 +340,45 @@ def restart_phases(data_dir: Path, question: str, repeat: int, corpus: str) -> l
     return runs
 
 
+def serve_phase(data_dir: Path, question: str) -> dict[str, float]:
+    """A fresh ``assistant serve`` on the same data directory (prefix state on disk): seconds from the
+    spawn to its "Ready" line, to the port answering, and to the first answer through the web API."""
+    import socket
+
+    from gradio_client import Client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cmd = [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "serve", "--port", str(port)]
+    spawned = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    out: dict[str, float] = {}
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith("Ready"):
+                out["ready"] = time.monotonic() - spawned
+                break
+        else:
+            raise SystemExit(f"error: assistant serve exited with {proc.wait()} before it was ready")
+        while True:
+            with socket.socket() as conn:
+                if conn.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() - spawned > 300:
+                raise SystemExit("error: assistant serve did not listen within 300 s")
+            time.sleep(0.05)
+        out["listening"] = time.monotonic() - spawned
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client.predict(question, [], api_name="/ask")
+        out["first_answer"] = time.monotonic() - spawned
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return out
+
+
 def warm_phase(bot: Assistant, questions: Sequence[str], order: str) -> dict[str, list[Sample]]:
     naive = naive_chain(bot)
     system: list[Sample] = []
@@ -443,6 +484,12 @@ def print_report(result: dict[str, Any]) -> None:
                 f"  {'ratio ' + num + '/' + den:34} {ratio(rows[num]['first_token'], rows[den]['first_token']):>12} "
                 f"{ratio(rows[num]['answer'], rows[den]['answer']):>9}"
             )
+    if "serve" in result:
+        sv = result["serve"]
+        print(
+            f"  {'web server (assistant serve)':34} Ready {sv['ready']:.2f}s, listening {sv['listening']:.2f}s, "
+            f"first answer through the web API {sv['first_answer']:.2f}s after the spawn"
+        )
     warm = result["warm"]
     n = len(warm["system"])
     order = "alternately" if result["order"] == "alternate" else "in blocks, assistant first"
@@ -491,6 +538,8 @@ def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dic
         result["setup"] = run_child("setup", data_dir, "", args.corpus)
         result["restart_question"] = questions[0]
         result["restart"] = restart_phases(data_dir, questions[0], args.repeat, args.corpus)
+        print("a fresh web server on the same data directory…", file=sys.stderr)
+        result["serve"] = serve_phase(data_dir, questions[0])
     else:
         index_corpus(args.corpus, data_dir)
     print(f"one process: building, warming, {len(questions)} questions × 2…", file=sys.stderr)

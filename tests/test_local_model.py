@@ -106,7 +106,7 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from assistant.corpus import Corpus
 
     settings = Settings.from_env(
-        data_dir=tmp_path_factory.mktemp("reports") / "data", prefix_chars=1500, context_chars=500, top_k=1
+        data_dir=tmp_path_factory.mktemp("reports") / "data", prefix_chars=1500, context_chars=1500, top_k=1
     )
     Corpus(settings).index_paths([str(REPORTS / "brennick-herald.md"), str(REPORTS / "brennick-wire.md")])
     return settings

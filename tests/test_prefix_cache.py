@@ -97,19 +97,22 @@ def test_the_folder_keeps_within_its_byte_bound_dropping_the_least_recently_used
 
 
 def test_drop_deletes_the_states_of_edited_or_removed_articles(tmp_path: Path) -> None:
-    for name in ("warsaw", "steam-engine", CORPUS):
+    for name in ("warsaw", "warsaw@5000", "warsaw-2@0", "steam-engine", CORPUS):
         save(tmp_path / f"{label_of(name)}--1.state", state())
-    gone = drop(tmp_path, {"warsaw", CORPUS})
-    assert sorted(gone) == sorted([f"{label_of(CORPUS)}--1.state", "warsaw--1.state"])
+    gone = drop(tmp_path, {"warsaw", CORPUS, "warsaw-2"})
+    assert sorted(gone) == sorted([f"{label_of(CORPUS)}--1.state", "warsaw--1.state", "warsaw.w5000--1.state",
+                                   "warsaw-2.w0--1.state"])
     assert [p.name for p in tmp_path.iterdir()] == ["steam-engine--1.state"]
     assert drop(tmp_path / "absent", {"x"}) == []
 
 
 def test_labels_are_file_names_and_distinct() -> None:
-    names = ["warsaw", "报告", "报道", "upload:a b.txt", "upload:a_b.txt", "a--b", CORPUS]
+    names = ["warsaw", "报告", "报道", "upload:a b.txt", "upload:a_b.txt", "a--b", "a.w1", CORPUS, "报告@7", "a@1"]
     labels = [label_of(n) for n in names]
     assert len(set(labels)) == len(names)
     assert label_of("warsaw") == "warsaw" and all("/" not in x and "--" not in x for x in labels)
+    assert label_of("warsaw@3000") == "warsaw.w3000" and label_of("报告@7").startswith(label_of("报告") + ".w")
+    assert ".w" not in label_of("a.w1")  # only a window's label holds the window marker
 
 
 def _writer(path: str, until: float) -> None:

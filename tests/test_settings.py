@@ -36,3 +36,11 @@ def test_an_empty_question_is_refused_before_anything_loads(
     assert main(["ask", "   "]) == 1
     assert time.perf_counter() - started < 1.0
     assert "the question is empty" in capsys.readouterr().err
+
+
+def test_the_model_context_holds_the_longest_prompt_the_settings_allow() -> None:
+    from assistant.models.llms import context_size
+
+    assert context_size(Settings.from_env()) == 4096  # 8,000-character corpus prefix, 6,000 retrieved
+    assert context_size(Settings.from_env(prefix_chars="12000")) == 8192
+    assert context_size(Settings.from_env(context_chars="30000")) == 16384

@@ -120,7 +120,7 @@ class ChatLlamaCppLocal(_ChatBase):
     """
 
     model_path: str = ""
-    n_ctx: int = 8192  # one article of ASSISTANT_PREFIX_CHARS read whole, the question and the answer
+    n_ctx: int = 4096
     n_threads: int = 0
     seed: int = 0
     repeat_penalty: float = 1.05

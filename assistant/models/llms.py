@@ -14,6 +14,13 @@ from assistant.settings import Settings
 __all__ = ["build_llm", "BACKENDS"]
 
 
+def context_size(settings: Settings) -> int:
+    """The model context a prompt of these settings needs: the longest prompt text (about 3 characters a
+    token), the answer and the instructions, rounded up to a power of two, at least 4,096 tokens."""
+    need = max(settings.prefix_chars, settings.context_chars) // 3 + settings.max_tokens + 1024
+    return max(4096, 1 << (need - 1).bit_length())
+
+
 def _local(arg: str, settings: Settings) -> BaseChatModel:
     from assistant.models.chat_models import ChatLlamaCppLocal
     from assistant.models.model_files import MODEL_NAME, assemble_default_model
@@ -22,7 +29,7 @@ def _local(arg: str, settings: Settings) -> BaseChatModel:
     return ChatLlamaCppLocal(
         model_name=MODEL_NAME, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
         timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
-        cache_bytes=settings.cache_mb * 2**20,
+        cache_bytes=settings.cache_mb * 2**20, n_ctx=context_size(settings),
     )
 
 
@@ -35,7 +42,7 @@ def _gguf(arg: str, settings: Settings) -> BaseChatModel:
     return ChatLlamaCppLocal(
         model_name=path.name, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
         timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
-        cache_bytes=settings.cache_mb * 2**20,
+        cache_bytes=settings.cache_mb * 2**20, n_ctx=context_size(settings),
     )
 
 

@@ -87,11 +87,15 @@ def restore(llama: Any, state: PrefixState) -> bool:
 
 
 def label_of(name: str) -> str:
-    """A file-name-safe label for an article id (or ``CORPUS``), distinct for distinct names."""
+    """A file-name-safe label for an article id (or ``CORPUS``), distinct for distinct names; a window of
+    an article ("<id>@<start>") gets the article's label and ".w<start>"."""
+    base, at, start = name.rpartition("@")
+    if at and base and start.isdigit():
+        return f"{label_of(base)}.w{start}"
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
-    if safe == name and "--" not in name:
+    if safe == name and "--" not in name and ".w" not in name:
         return name
-    return f"{safe[:60].replace('--', '_')}_{hashlib.sha256(name.encode()).hexdigest()[:10]}"
+    return f"{safe[:60].replace('--', '_').replace('.', '_')}_{hashlib.sha256(name.encode()).hexdigest()[:10]}"
 
 
 def cache_key(model_path: str, n_ctx: int, tokens: Any, label: str = CORPUS) -> str:
@@ -135,6 +139,8 @@ def save(path: Path, state: PrefixState, max_bytes: int | None = None) -> list[s
     for old in _states(folder):
         if old != path and _label(old) == _label(path):
             old.unlink(missing_ok=True)
+    for legacy in folder.glob("prefix-*.state"):  # the single-prefix files of earlier versions
+        legacy.unlink(missing_ok=True)
     return _evict(folder, max_bytes, keep=path) if max_bytes is not None else []
 
 
@@ -193,11 +199,11 @@ def _parse(raw: bytes) -> PrefixState:
 
 
 def drop(folder: Path, labels: set[str]) -> list[str]:
-    """Delete the states of these labels (articles edited or removed); their file names."""
+    """Delete the states of these labels and of their windows (articles edited or removed); their file names."""
     names = {label_of(label) for label in labels}
     gone = []
     for p in _states(folder) if folder.is_dir() else []:
-        if _label(p) in names:
+        if _label(p) in names or _label(p).split(".w")[0] in names:
             p.unlink(missing_ok=True)
             gone.append(p.name)
     return gone
