@@ -334,6 +334,9 @@ class Assistant:
         """
         options = prefixes(dict(self._articles()), self.settings.context_chars, self.settings.prefix_chars)
         if not options or options[0].label != CORPUS:
+            preload = getattr(self.llm, "preload", None)
+            if preload is not None:
+                preload()  # the weights, at least: a server is ready when it says so
             return None
         return self._restore_prefix(self._system(options[0]), CORPUS)
 

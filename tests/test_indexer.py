@@ -217,6 +217,19 @@ def test_cli_json_twice_embeds_nothing_the_second_time(cli: RunCli) -> None:
 
 
 @pytest.mark.slow
+def test_cli_warm_builds_the_prompt_state_once_and_reports_it(cli: RunCli) -> None:
+    first = cli("index", "--warm", "--json")
+    assert first.returncode == 0, first.stderr
+    second = cli("index", "--warm", "--json")
+    assert second.returncode == 0, second.stderr
+    one, two = json.loads(first.stdout)["states"], json.loads(second.stdout)["states"]
+    assert (one["built"], one["reused"], one["files"]) == (1, 0, 1) and one["bytes"] > 1_000_000
+    assert (two["built"], two["reused"], two["files"], two["bytes"]) == (0, 1, 1, one["bytes"])
+    assert json.loads(cli("index", "--json").stdout)["states"] | {"bytes": 0} == {
+        "built": 0, "reused": 0, "evicted": 0, "dropped": 0, "files": 1, "bytes": 0}
+
+
+@pytest.mark.slow
 def test_real_model_indexes_with_the_network_blocked(
     monkeypatch: pytest.MonkeyPatch, socket_disabled: None
 ) -> None:

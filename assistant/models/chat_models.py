@@ -140,6 +140,11 @@ class ChatLlamaCppLocal(_ChatBase):
     def _llm_type(self) -> str:
         return "llama-cpp"
 
+    def preload(self) -> None:
+        """Load the weights now rather than on the first question."""
+        with self._lock:
+            self.load()
+
     def load(self) -> Any:
         """Load the weights (once); the caller must hold the lock."""
         if self._llama is None:
