@@ -25,7 +25,16 @@ from assistant.prompting import Prompts
 from assistant.question import clean_question
 from assistant.relevance import anchored
 from assistant.settings import Settings
-from assistant.sources import Prefix, Source, choose_prefix, focus, prefixes, read_spans, select_sources
+from assistant.sources import (
+    Prefix,
+    Source,
+    choose_prefix,
+    corpus_prefix,
+    focus,
+    prefixes,
+    read_spans,
+    select_sources,
+)
 from index import Article, split_sentences
 from index.directives import is_directive
 from index.store import ChunkRecord
@@ -332,31 +341,33 @@ class Assistant:
         when questions read one article (or window) each: each one's state is built on its first
         question, or ahead of time by ``warm_articles``.
         """
-        options = prefixes(dict(self._articles()), self.settings.context_chars, self.settings.prefix_chars)
-        if not options or options[0].label != CORPUS:
+        articles = dict(self._articles())
+        whole = corpus_prefix(articles, self.settings.context_chars, self.settings.prefix_chars)
+        if whole is None:
             preload = getattr(self.llm, "preload", None)
             if preload is not None:
                 preload()  # the weights, at least: a server is ready when it says so
             return None
-        return self._restore_prefix(self._system(options[0]), CORPUS)
+        return self._restore_prefix(self._system(articles, whole), CORPUS)
 
     def warm_articles(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Build (or find) the KV state of every prefix a question may read: the whole corpus when it fits
         ``prefix_chars``, else each article (or window of a long one). Counts of "computed", "disk", "cached"."""
-        plan = prefixes(dict(self._articles()), self.settings.context_chars, self.settings.prefix_chars)
+        articles = dict(self._articles())
+        plan = prefixes(articles, self.settings.context_chars, self.settings.prefix_chars)
         counts: dict[str, int] = {}
         for done, prefix in enumerate(plan):
             if progress:
                 progress(done, len(plan))
-            outcome = self._restore_prefix(self._system(prefix), prefix.label)
+            outcome = self._restore_prefix(self._system(articles, prefix), prefix.label)
             if outcome is not None:
                 counts[outcome] = counts.get(outcome, 0) + 1
         if progress:
             progress(len(plan), len(plan))
         return counts
 
-    def _system(self, prefix: Prefix) -> BaseMessage:
-        return SystemMessage(self.prompts.render_system(read_spans(dict(self._articles()), prefix.spans)))
+    def _system(self, articles: Mapping[str, Article], prefix: Prefix) -> BaseMessage:
+        return SystemMessage(self.prompts.render_system(read_spans(articles, prefix.spans)))
 
     def describe(self) -> dict[str, Any]:
         """The model and settings in use, for the UI and eval reports."""

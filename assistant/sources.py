@@ -12,8 +12,8 @@ from index.directives import is_directive
 from index.store import ChunkRecord
 
 __all__ = [
-    "Source", "ArticleSources", "Prefix", "windows", "prefixes", "choose_prefix", "select_sources", "read_spans",
-    "focus",
+    "Source", "ArticleSources", "Prefix", "windows", "corpus_prefix", "prefixes", "choose_prefix",
+    "select_sources", "read_spans", "focus",
 ]
 
 _WORDS = re.compile(r"\w+")
@@ -90,21 +90,30 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
     return out
 
 
+def corpus_prefix(articles: Mapping[str, Article], context_chars: int, prefix_chars: int) -> Prefix | None:
+    """The whole corpus as one prefix, when it fits ``max(context_chars, prefix_chars)``."""
+    if sum(len(a.text) for a in articles.values()) > max(context_chars, prefix_chars):
+        return None
+    return Prefix(CORPUS, tuple((aid, 0, len(a.text)) for aid, a in sorted(articles.items())))
+
+
+def _article_prefixes(aid: str, article: Article, context_chars: int) -> list[Prefix]:
+    """The article whole when it fits ``context_chars``, the most text one question reads; else its windows."""
+    if len(article.text) <= context_chars:
+        return [Prefix(aid, ((aid, 0, len(article.text)),))]
+    return [Prefix(f"{aid}@{a}", ((aid, a, b),)) for a, b in windows(article.text, context_chars)]
+
+
 def prefixes(articles: Mapping[str, Article], context_chars: int, prefix_chars: int) -> list[Prefix]:
     """Every prefix a question may read: the whole corpus when it fits ``max(context_chars, prefix_chars)``;
     else (unless ``prefix_chars`` is 0: no cached prefixes) each article that fits ``context_chars``, the
     most text one question reads, and the windows of ``context_chars`` of each longer one."""
-    if sum(len(a.text) for a in articles.values()) <= max(context_chars, prefix_chars):
-        return [Prefix(CORPUS, tuple((aid, 0, len(a.text)) for aid, a in sorted(articles.items())))]
+    whole = corpus_prefix(articles, context_chars, prefix_chars)
+    if whole is not None:
+        return [whole]
     if prefix_chars <= 0:
         return []
-    out = []
-    for aid, article in sorted(articles.items()):
-        if len(article.text) <= context_chars:
-            out.append(Prefix(aid, ((aid, 0, len(article.text)),)))
-        else:
-            out.extend(Prefix(f"{aid}@{a}", ((aid, a, b),)) for a, b in windows(article.text, context_chars))
-    return out
+    return [p for aid, a in sorted(articles.items()) for p in _article_prefixes(aid, a, context_chars)]
 
 
 def choose_prefix(
@@ -122,13 +131,13 @@ def choose_prefix(
     ids = [h.article_id for h in hits if h.article_id in articles]
     if not ids:
         return None
-    options = prefixes(articles, context_chars, prefix_chars)
-    if options and options[0].label == CORPUS:
-        return options[0]
+    whole = corpus_prefix(articles, context_chars, prefix_chars)
+    if whole is not None:
+        return whole
     best = ids[0]
-    if 2 * ids.count(best) < len(ids):
+    if prefix_chars <= 0 or 2 * ids.count(best) < len(ids):
         return None
-    mine = [p for p in options if p.spans[0][0] == best]
+    mine = _article_prefixes(best, articles[best], context_chars)  # only this article's windows: per question
 
     def weight(prefix: Prefix) -> float:
         _, start, end = prefix.spans[0]

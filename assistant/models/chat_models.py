@@ -23,6 +23,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from assistant.errors import BackendUnavailable, ModelError
+from assistant.models.prefix_cache import CORPUS
 
 __all__ = ["ChatLlamaCppLocal", "ChatOpenAICompatible", "RepetitionGuard", "to_openai_messages"]
 
@@ -174,11 +175,11 @@ class ChatLlamaCppLocal(_ChatBase):
                 ) from None
         return self._llama
 
-    def warm(self, messages: list[BaseMessage], label: str = "_corpus") -> str:  # prefix_cache.CORPUS
+    def warm(self, messages: list[BaseMessage], label: str = CORPUS) -> str:
         """Evaluate a prompt prefix so later calls sharing it start fast; keep its state to restore.
 
         With ``prefix_cache_dir`` the state is also saved to disk under ``label`` (what the prefix holds:
-        an article id, or "corpus"), and read back — in this process after a detour through another
+        an article id or window, or ``CORPUS``), and read back — in this process after a detour through another
         prefix, or in a new one — instead of evaluating the prefix again. Returns "cached" (in memory),
         "disk" or "computed".
         """
