@@ -116,7 +116,7 @@ class LexicalIndex:
     def query(self, text: str, k: int, revisions: Sequence[str]) -> list[tuple[ChunkRecord, float]]:
         """Best-scoring chunks among the given article revisions (stale entries are skipped)."""
         self._load()
-        if self._bm25 is None:
+        if self._bm25 is None or k <= 0:
             return []
         vocab = self._bm25.vocab_dict  # type: ignore[attr-defined]
         tokens = [t for t in tokenize(text) if t in vocab]
@@ -124,12 +124,17 @@ class LexicalIndex:
             return []
         wanted = set(revisions)
         n = len(self._records)
-        docs, scores = self._bm25.retrieve([tokens], k=n, show_progress=False)  # type: ignore[attr-defined]
-        out = []
-        for i, score in zip(docs[0], scores[0], strict=True):
-            record = self._records[int(i)]
-            if score > 0 and record.revision in wanted:
-                out.append((record, float(score)))
-                if len(out) == k:
-                    break
+        # The top 2k first (ranking all 100,000 chunks of a large corpus cost ~10 ms); everything only when
+        # stale chunks crowd current ones out of it.
+        for limit in dict.fromkeys((min(n, 2 * k), n)):
+            docs, scores = self._bm25.retrieve([tokens], k=limit, show_progress=False)  # type: ignore[attr-defined]
+            out = []
+            for i, score in zip(docs[0], scores[0], strict=True):
+                record = self._records[int(i)]
+                if score > 0 and record.revision in wanted:
+                    out.append((record, float(score)))
+                    if len(out) == k:
+                        return out
+            if limit == n or scores[0][-1] <= 0:
+                break
         return out

@@ -172,10 +172,24 @@ class ChromaStore:
     def query(
         self, vector: Sequence[float], k: int, revisions: Sequence[str]
     ) -> list[tuple[ChunkRecord, float]]:
-        """Nearest chunks among the given article revisions, with cosine similarity."""
+        """Nearest chunks among the given article revisions, with cosine similarity.
+
+        Searched unfiltered first: a collection normally holds only current revisions, and Chroma's
+        ``$in`` filter over every revision cost 339 ms a query at 100,000 chunks in 1,961 articles (the
+        search itself, 5 ms). Only when a hit belongs to another revision (stale chunks an interrupted
+        run left, or a caller asking for some articles only) is the search repeated with the filter.
+        """
         if not revisions:
             return []
-        where = {"revision": {"$in": list(revisions)}}
+        wanted = set(revisions)
+        hits = self._search(vector, k, None)
+        if all(record.revision in wanted for record, _ in hits):
+            return hits
+        return self._search(vector, k, {"revision": {"$in": list(revisions)}})
+
+    def _search(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None
+    ) -> list[tuple[ChunkRecord, float]]:
         got = self._call(
             "searching", "query",
             query_embeddings=[list(vector)], n_results=k, where=where, include=["documents", "metadatas", "distances"],

@@ -379,3 +379,19 @@ def test_cached_prompt_states_follow_their_article(counting: CountingEmbedder, t
 
     corpus.remove(BUNDLED.id)
     assert states() == []
+
+
+def test_stale_lexical_entries_never_crowd_out_current_ones(tmp_path: Path) -> None:
+    """The lexical index ranks its top 2k first; current chunks below a crowd of stale ones still come back."""
+    import dataclasses
+
+    from index.store import ChunkRecord
+
+    current = ChunkRecord("c", "a", "", "new", 0, 19, "council budget vote", ((0, 19),))
+    stale = [dataclasses.replace(current, id=f"s{i}", revision="old", text="council budget council budget")
+             for i in range(10)]
+    lexical = LexicalIndex(tmp_path / "lexical")
+    lexical.rebuild([*stale, current], {"a": "new"})
+    assert [r.id for r, _ in lexical.query("council budget", 2, ["new"])] == ["c"]
+    assert len(lexical.query("council budget", 2, ["old"])) == 2
+    assert lexical.query("council budget", 0, ["new"]) == []

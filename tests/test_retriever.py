@@ -102,3 +102,27 @@ def test_hits_are_exact_quotes_with_metadata(corpus: Corpus) -> None:
 def test_blank_query_and_zero_k_return_nothing(corpus: Corpus) -> None:
     assert corpus.retriever.invoke("   ") == []
     assert corpus.retriever.invoke("Soleimani", k=0) == []
+
+
+def test_chunks_of_other_revisions_never_come_back(corpus: Corpus, minilm: MiniLMEmbedder) -> None:
+    """Stale chunks (an interrupted run's, an edited article's old ones) rank first here, being exact
+    copies of the current text: the unfiltered search sees them and searches again among current revisions."""
+    import dataclasses
+
+    store = corpus.store
+    current = store.records()
+    revisions = [current[0].revision]
+    query = minilm.embed(["Who claimed responsibility for the bombings?"])[0]
+    before = store.query(query, 5, revisions)
+    stale = [dataclasses.replace(r, id=f"stale-{r.id}", revision="stale-revision") for r in current]
+    store.add(stale, minilm.embed([r.text for r in stale]))
+    try:
+        unfiltered = store._search(query, 5, None)
+        assert any(r.revision == "stale-revision" for r, _ in unfiltered)  # the case this test is about
+        after = store.query(query, 5, revisions)
+        assert [(r.id, round(s, 5)) for r, s in after] == [(r.id, round(s, 5)) for r, s in before]
+        only_stale = store.query(query, 5, ["stale-revision"])
+        assert len(only_stale) == 5 and {r.revision for r, _ in only_stale} == {"stale-revision"}
+    finally:
+        store.delete(r.id for r in stale)
+    assert store.query(query, 5, []) == []
