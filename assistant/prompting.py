@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -48,6 +49,15 @@ class Prompts:
         """The question turn; ``related`` numbers the sources retrieval ranks first, named as a hint when the
         prompt holds more than a retrieved prompt would."""
         return self._render(self.question, question=question, history=history, related=related)
+
+    def question_head(self, hinted: bool) -> str:
+        """The words a question turn without history opens with (``hinted``: naming its related sources),
+        cut at a word boundary. Cached with an article's prefix, so a question evaluates only what follows."""
+        a = self.render_question("\x00", [], [1] if hinted else [])
+        b = self.render_question("\x01", [], [2] if hinted else [])
+        common = os.path.commonprefix([a, b])
+        cut = max(common.rfind(" "), common.rfind("\n"))
+        return common[:cut].rstrip() if cut > 0 else ""
 
     def render_naive(self, context: str) -> str:
         """The baseline's system prompt: the retrieved chunks as context, and the refusal sentence."""

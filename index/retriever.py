@@ -61,6 +61,11 @@ class HybridRetriever(BaseRetriever):
         k = int(kwargs.get("k", self.k))
         return [record_to_document(r, s) for r, s in self.search(query, k)]
 
+    def open(self) -> None:
+        """Load what a query reads (the embedder, the store's collection, the lexical index) by running
+        one, so that the first question costs what later ones do."""
+        self.search("open", 1)
+
     def search(self, query: str, k: int) -> list[tuple[ChunkRecord, float]]:
         """Fused hits as (record, fused score), best first."""
         store: ChromaStore = self.store

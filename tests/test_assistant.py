@@ -205,3 +205,26 @@ def test_answers_round_trip_through_json(bot_llm: tuple[Any, Any]) -> None:
     again = Answer.from_dict(answer.to_dict())
     assert again.text == answer.text and again.citations == answer.citations and again.conflicts == answer.conflicts
     assert set(answer.to_dict()) >= {"text", "abstained", "citations", "conflicts", "timings"}
+
+
+def test_warm_opens_the_index_ahead_of_the_first_question(
+    bot_llm: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import threading
+
+    from index import StoreError
+
+    bot, _ = bot_llm
+    opened: list[str] = []
+    kind = type(bot.retriever)
+    monkeypatch.setattr(kind, "open", lambda self: opened.append(threading.current_thread().name))
+    bot.warm()
+    assert len(opened) == 1 and opened[0] != threading.current_thread().name  # beside the model, not after it
+
+    def unreachable(self: Any) -> None:
+        raise StoreError("cannot reach the Chroma server at ASSISTANT_CHROMA_URL=http://127.0.0.1:9")
+
+    monkeypatch.setattr(kind, "open", unreachable)
+    with caplog.at_level("WARNING"):
+        bot.warm()  # only a head start: the first question reports the error
+    assert "ASSISTANT_CHROMA_URL" in caplog.text

@@ -10,6 +10,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from assistant import Answer, Assistant, ModelError, Settings
+from assistant.models import prefix_cache
 from assistant.models.chat_models import ChatLlamaCppLocal
 from assistant.models.llms import build_llm
 
@@ -122,10 +123,19 @@ def test_each_article_is_a_prompt_state_built_once_then_restored(two_reports: Se
     answer = bot.ask(ABOUT_HERALD)
     prepared, draft = bot.last or (None, None)
     assert prepared is not None and draft is not None
-    assert (prepared.path, prepared.prefix, draft.prefix_state) == ("article", "brennick-herald", "disk")
+    assert prepared.prefix is not None
+    assert (prepared.path, prepared.prefix.label, draft.prefix_state) == ("article", "brennick-herald", "disk")
     assert {s.article_id for s in prepared.sources} == {"brennick-herald"}
     assert "1891" in answer.text, answer
     verified(bot, answer)
+    # the question turn's fixed opening was in the cached state: only what follows it was evaluated
+    turn, head = str(prepared.messages[1].content), bot.prompts.question_head(True)
+    assert turn.startswith(head), turn
+    llm = bot.llm
+    state = llm._prefix  # type: ignore[attr-defined]
+    prompt = llm._tokens(llm._llama, prepared.messages)  # type: ignore[attr-defined]
+    evaluated = llm._llama.detokenize(prompt[prefix_cache.common_prefix(state.tokens, prompt) :]).decode()  # type: ignore[attr-defined]
+    assert head not in evaluated and turn[len(head) :].strip() in evaluated, evaluated
     bot.ask(ABOUT_HERALD)
     assert bot.last is not None and bot.last[1].prefix_state == "cached"
     assert answer.timings["first_token"] < 5.0, answer.timings  # ~0.5 s from the state; ~6 s computing it

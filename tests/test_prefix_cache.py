@@ -34,7 +34,7 @@ def test_common_prefix(a: list[int], b: list[int], n: int) -> None:
 
 def state(n: int = 1000, size: int = 4096, seed: int = 0) -> PrefixState:
     rng = np.random.default_rng(seed)
-    return PrefixState(np.arange(n, dtype=np.intc), rng.bytes(size))
+    return PrefixState(np.arange(n, dtype=np.intc), bytearray(rng.bytes(size)))
 
 
 def test_save_then_load_round_trips(tmp_path: Path) -> None:

@@ -58,3 +58,19 @@ def test_a_missing_variable_fails_loudly() -> None:
 def test_question_text_is_not_interpreted_as_a_template() -> None:
     text = Prompts.load().render_question("What is {{ refusal }} {% if x %}?", [])
     assert "{{ refusal }} {% if x %}" in text
+
+
+@pytest.mark.parametrize("related", [[], [3], [2, 7, 11]])
+@pytest.mark.parametrize("question", ["What did she close?", "Why?", "The bridge — when?"])
+def test_the_question_head_is_what_every_turn_without_history_opens_with(question: str, related: list[int]) -> None:
+    prompts = Prompts.load()
+    head = prompts.question_head(bool(related))
+    turn = prompts.render_question(question, [], related)
+    assert head and turn.startswith(head) and turn[len(head)] in " \n"  # cut at a word boundary
+    assert question not in head and not any(str(n) in head for n in related)
+
+
+def test_the_hinted_head_names_no_source_and_differs_from_the_plain_one() -> None:
+    prompts = Prompts.load()
+    assert prompts.question_head(True) != prompts.question_head(False)
+    assert not prompts.render_question("Why?", HISTORY, [1]).startswith(prompts.question_head(True))

@@ -43,7 +43,7 @@ class PrefixState:
     """Token ids evaluated so far and llama.cpp's serialised context state after them."""
 
     tokens: np.ndarray
-    data: bytes
+    data: bytearray  # writable, so llama.cpp reads it in place (a 6,000-character window's is ~45 MB)
 
 
 class Corrupt(ValueError):
@@ -66,14 +66,14 @@ def capture(llama: Any) -> PrefixState:
     size = llama_cpp.llama_state_get_size(llama.ctx)
     buffer = (ctypes.c_uint8 * int(size))()
     written = llama_cpp.llama_state_get_data(llama.ctx, buffer, size)
-    return PrefixState(np.array(llama.input_ids[: llama.n_tokens], dtype=np.intc), ctypes.string_at(buffer, written))
+    return PrefixState(np.array(llama.input_ids[: llama.n_tokens], dtype=np.intc), bytearray(buffer)[:written])
 
 
 def restore(llama: Any, state: PrefixState) -> bool:
     """Put ``llama`` back in ``state``; False (and the context cleared) when llama.cpp refuses it."""
     import llama_cpp
 
-    buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+    buffer = (ctypes.c_uint8 * len(state.data)).from_buffer(state.data)
     read = llama_cpp.llama_state_set_data(llama.ctx, buffer, len(state.data))
     if read != len(state.data):
         llama.reset()
@@ -170,7 +170,9 @@ def load(path: Path) -> PrefixState | None:
     """The state in ``path`` (marked as just used), None when there is none; ``Corrupt`` when the file
     is not whole (it is deleted: the caller recomputes it)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = bytearray(os.fstat(f.fileno()).st_size)
+            del raw[f.readinto(raw) :]  # a file shorter than its size said: the checksum tells
     except OSError:
         return None
     try:
@@ -185,7 +187,7 @@ def load(path: Path) -> PrefixState | None:
     return state
 
 
-def _parse(raw: bytes) -> PrefixState:
+def _parse(raw: bytearray) -> PrefixState:
     if not raw.startswith(_MAGIC) or len(raw) < _HEADER:
         raise Corrupt("not a prefix state file")
     n = int.from_bytes(raw[len(_MAGIC) : len(_MAGIC) + 8], "little")
@@ -195,7 +197,10 @@ def _parse(raw: bytes) -> PrefixState:
         raise Corrupt("token block longer than the file")
     if zlib.crc32(body) != crc:
         raise Corrupt("checksum mismatch")
-    return PrefixState(np.frombuffer(body[:n], dtype=np.intc).copy(), bytes(body[n:]))
+    tokens = np.frombuffer(body[:n], dtype=np.intc).copy()
+    del body  # a bytearray cannot shrink while a view of it is alive
+    del raw[:_HEADER + n]  # drops the head in place: no copy of the state
+    return PrefixState(tokens, raw)
 
 
 def drop(folder: Path, labels: set[str]) -> list[str]:
