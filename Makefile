@@ -13,17 +13,31 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: install install-test serve test lint unit soak eval chromium bench clean
 
-# torch first, pinned to the CPU build on disk, so nothing pulls a CUDA build; llama-cpp-python is
-# compiled without -march=native (the native build crashes with SIGILL on these CPUs).
-$(BIN)/.installed: pyproject.toml
+# llama-cpp-python has no wheels on PyPI: it is compiled here once per machine, for this CPU
+# (scripts/llama-cmake-args: portable AVX2 plus the AVX-512 extensions the CPU has; never -march=native,
+# which crashes with SIGILL on these CPUs), into a wheelhouse named after the flags. pip's own wheel cache
+# would reuse a build made with other flags.
+LLAMA_CMAKE_ARGS := $(shell sh scripts/llama-cmake-args)
+WHEELS := .wheels/llama-$(shell echo '$(LLAMA_CMAKE_ARGS)' | cksum | cut -d' ' -f1)
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(WHEELS)/.built: | $(BIN)/python
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir --wheel-dir $(WHEELS) \
+		llama-cpp-python==0.3.36
+	touch $@
+
+# torch first, pinned to the CPU build on disk, so nothing pulls a CUDA build.
+$(BIN)/.installed: pyproject.toml $(WHEELS)/.built | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e .
+	$(BIN)/pip install --quiet --no-deps --force-reinstall $(WHEELS)/llama_cpp_python-*.whl
 	touch $@
 
 $(BIN)/.installed-test: $(BIN)/.installed
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test]'
 	touch $@
 
 install: $(BIN)/.installed
