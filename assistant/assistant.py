@@ -344,8 +344,8 @@ class Assistant:
     def warm(self) -> str | None:
         """Pre-compute the model's KV cache for the prompt prefix every question shares: the whole corpus,
         when it fits ``prefix_chars``; meanwhile, on another thread, open what retrieval reads (the
-        embedder, the store, the lexical index: the model loads in C with the GIL released, so the two
-        overlap — a fresh `assistant ask` saved ~1 s).
+        embedder, the store, the lexical index: much of the model's loading runs in C with the GIL
+        released, so the two overlap — a fresh process's first token came 0.3-0.5 s sooner).
 
         Returns how the local model got it ("computed", "disk", "cached"); None for other backends, and
         when questions read one article (or window) each: each one's state is built on its first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Iterator
 from html import unescape
@@ -31,6 +32,7 @@ from assistant.app.web_render import (
 )
 from assistant.errors import ModelError
 from index import Article
+from tests.conftest import RunCli
 from tests.fakes_llm import ReadingChatModel
 from tests.fakes_web import (
     ARTICLE,
@@ -42,6 +44,7 @@ from tests.fakes_web import (
     XSS,
     FakeBot,
     build_article,
+    free_port,
     running,
     scripted_assistant,
 )
@@ -287,6 +290,34 @@ def test_ask_endpoint_errors_are_messages(scripted: tuple[Client, Any, Any]) -> 
     with pytest.raises(AppError) as info:
         client.predict("Who claimed responsibility?", [], api_name="/ask")
     assert "secret" not in str(info.value) and "went wrong" in str(info.value)
+
+
+def test_the_cli_asks_a_running_server(scripted: tuple[Client, Any, Any], cli: RunCli) -> None:
+    """`assistant ask --server URL`: a fresh process that loads no model gets the server's verified answer."""
+    client, bot, llm = scripted
+    llm.replies = ["ISIS, also known as Daesh, has asserted responsibility for the twin blasts [4]."]
+    done = cli("ask", "--server", client.src, "--json", "Who claimed responsibility?")
+    assert done.returncode == 0, done.stderr
+    answer = Answer.from_dict(json.loads(done.stdout))
+    assert not answer.abstained and "Daesh" in answer.text
+    for c in answer.citations:
+        assert bot.corpus.catalog.get(c.article_id).text[c.start : c.end] == c.quote
+    assert "llama_cpp" not in done.stderr
+
+    llm.replies = ["ISIS, also known as Daesh, has asserted responsibility for the twin blasts [4]."]
+    printed = cli("ask", "--server", client.src, "Who claimed responsibility?")
+    assert printed.returncode == 0 and "Daesh" in printed.stdout and "[1] " in printed.stdout
+
+    llm.replies = [ModelError("the model failed; check ASSISTANT_LLM")]
+    failed = cli("ask", "--server", client.src, "Who claimed responsibility?")
+    assert failed.returncode == 1 and "check ASSISTANT_LLM" in failed.stderr and "Traceback" not in failed.stderr
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}", "127.0.0.1:7860"])
+def test_asking_no_server_is_a_one_line_error(cli: RunCli, url: str) -> None:
+    done = cli("ask", "--server", url.format(port=free_port()), "Who claimed responsibility?")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and ("assistant serve" in done.stderr or "URL" in done.stderr)
 
 
 def test_only_ask_is_public(scripted: tuple[Client, Any, Any]) -> None:

@@ -124,6 +124,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.question import clean_question
 
     clean_question(args.question, settings.max_question_chars)  # before the model loads: errors in < 1 s
+    if args.server:
+        from assistant.app.remote import ask_server
+
+        served = ask_server(args.server, args.question)
+        print(json.dumps(served.to_dict(), ensure_ascii=False) if args.json else format_answer(served))
+        return 0
     bot = _assistant(settings)
     if args.json:
         print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False))
@@ -225,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question with numbered, verified citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    p.add_argument("--server", metavar="URL",
+                   help="ask a running `assistant serve` at URL (it answers from its own index and model) "
+                   "instead of loading them here")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="an interactive conversation in the terminal")
