@@ -19,10 +19,15 @@ _REFUSAL = re.compile(
 
 
 # "as stated in sources [3], [4], and [5]": the markers carry this; without them it reads as noise.
+# The leftovers of removed markers (", , and ,") are matched by one alternation whose branches start
+# differently, so a long run that is not followed by the end backtracks linearly: the nested
+# ``(?:[\s,]*(?:and)?[\s,]*)*`` it replaces took 4 s on a draft citing six sources ("According to sources
+# [4], [5], ..., and [13], at least 84...") and doubled with each further source.
+_LEFTOVERS = r"(?:[\s,]|\band\b)*"
 _SOURCE_TALK = re.compile(
     r"[\s,]*\b(?:as )?(?:stated|mentioned|reported|noted|shown|given|described) in (?:the )?sources?"
-    r"(?:[\s,]*(?:and)?[\s,]*)*(?=[.;]|$)"
-    r"|[\s,]*\baccording to (?:the )?sources?(?:[\s,]*(?:and)?[\s,]*)*(?=[.;]|$)",
+    + _LEFTOVERS + r"(?=[.;]|$)"
+    r"|[\s,]*\baccording to (?:the )?sources?" + _LEFTOVERS + r"(?=[.;]|$)",
     re.IGNORECASE,
 )
 
