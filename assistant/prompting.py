@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,13 @@ from assistant.answer import Turn
 from assistant.sources import ArticleSources, Source
 
 __all__ = ["Prompts"]
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(template: str) -> jinja2.Template:
+    """A template compiled once (each question renders four, and compiling was most of their cost)."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    return env.from_string(template)
 
 
 @dataclass(frozen=True)
@@ -39,8 +47,7 @@ class Prompts:
         )
 
     def _render(self, template: str, **values: Any) -> str:
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
-        return env.from_string(template).render(**values).strip()
+        return _compiled(template).render(**values).strip()
 
     def render_system(self, articles: Sequence[ArticleSources]) -> str:
         return self._render(self.system, articles=articles, refusal=self.refusal)

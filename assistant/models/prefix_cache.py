@@ -66,7 +66,8 @@ def capture(llama: Any) -> PrefixState:
     size = llama_cpp.llama_state_get_size(llama.ctx)
     buffer = (ctypes.c_uint8 * int(size))()
     written = llama_cpp.llama_state_get_data(llama.ctx, buffer, size)
-    return PrefixState(np.array(llama.input_ids[: llama.n_tokens], dtype=np.intc), bytearray(buffer)[:written])
+    tokens = np.array(llama.input_ids[: llama.n_tokens], dtype=np.intc)
+    return PrefixState(tokens, bytearray(memoryview(buffer)[:written]))  # one copy, made writable
 
 
 def restore(llama: Any, state: PrefixState) -> bool:
