@@ -10,6 +10,10 @@ from index import split_sentences
 __all__ = ["Claim", "parse_draft", "is_refusal"]
 
 _MARKERS = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]|【(\d+)】")
+# A run of markers with the list punctuation between them ("[3], [4], and [5]") goes as one: removing
+# the markers alone left "According to sources,,, and, 14 died" in answers. Each repetition must end
+# in a marker, and "and" starts with a letter where the separators cannot: one way to match, linear.
+_MARKER_RUN = re.compile(r"(?:[\s,;]*(?:\band\s+)?(?:" + _MARKERS.pattern + "))+", re.IGNORECASE)
 _REFUSAL = re.compile(
     r"\b(does not|doesn't|do not|did not|didn't) (say|mention|state|specify|provide|contain|include)\b"
     r"|\bnot (mentioned|stated|specified|provided|in the (article|sources?))\b"
@@ -35,7 +39,7 @@ _SOURCE_TALK = re.compile(
 _ATTRIBUTION = re.compile(
     r"\s*(?:(?:the|this) (?:article|text|sources?)|it) (?:states?|says?|mentions?|reports?|notes?|indicates?)"
     r"(?: that)?[,:]?\s+(?=\w)"
-    r"|\s*according to (?:the|this) (?:article|text|sources?),\s*(?=\w)",
+    r"|\s*according to (?:(?:the|this) )?(?:article|text|sources?),\s*(?=\w)",
     re.IGNORECASE,
 )
 
@@ -53,7 +57,7 @@ class Claim:
 
 
 def _strip(text: str) -> str:
-    text = _MARKERS.sub("", text)
+    text = _MARKER_RUN.sub("", text)
     text = _SOURCE_TALK.sub("", text)
     for opening_pattern in (_POLARITY, _ATTRIBUTION):  # "Yes, the article states that x" -> "X"
         if opening := opening_pattern.match(text):
