@@ -71,6 +71,17 @@ def test_later_questions_reuse_the_prompt_prefix(live: Any) -> None:
     assert answer.timings["first_token"] < 5.0, answer.timings  # ~0.5 s warm; 15+ s if the prefix were recomputed
 
 
+def test_a_question_gets_the_same_draft_whatever_was_asked_before(live: Any) -> None:
+    """Greedy decoding from the live context (which shares a few more tokens with some questions than with
+    others) changed the draft with the question asked before; every question now starts from the prefix."""
+    question = "Who claimed responsibility for the attack?"
+    live.ask(question)
+    first = live.last[1].text
+    live.ask("What did Iran's president do after the attack?")
+    live.ask(question)
+    assert live.last[1].text == first
+
+
 def test_a_new_process_restores_the_prefix_from_disk_and_answers_the_same(live: Any) -> None:
     question = "Which trip did President Raisi cancel?"
     expected = live.ask(question)

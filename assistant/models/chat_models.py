@@ -129,6 +129,7 @@ class ChatLlamaCppLocal(_ChatBase):
     cache_bytes: int = 2 * 2**30  # the prefix states kept on disk, least recently used deleted first
     _llama: Any = PrivateAttr(default=None)
     _prefix: Any = PrivateAttr(default=None)
+    _open: int = PrivateAttr(default=0)  # the prefix tokens a prompt continuing its last message shares
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
     _evicted: list[str] = PrivateAttr(default_factory=list)
     _formatter: Any = PrivateAttr(default=None)
@@ -192,6 +193,7 @@ class ChatLlamaCppLocal(_ChatBase):
             if self._prefix is not None and np.array_equal(self._prefix.tokens[: len(tokens)], tokens):
                 return "cached"
             self._fits(tokens, 1)
+            self._open = self._open_length(llama, messages, tokens)
             path = None
             if self.prefix_cache_dir:
                 key = prefix_cache.cache_key(self.model_path, self.n_ctx, tokens, label)
@@ -225,14 +227,34 @@ class ChatLlamaCppLocal(_ChatBase):
         prompt = self._format(llama, messages)
         return list(llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
+    def _open_length(self, llama: Any, messages: list[BaseMessage], tokens: list[int]) -> int:
+        """The tokens of a prefix that a prompt continuing its last message keeps: all but the template's
+        closing of that turn ("<|im_end|>", the assistant header)."""
+        from assistant.models import prefix_cache
+
+        *rest, last = messages
+        if not isinstance(last.content, str):
+            return len(tokens)
+        longer = self._tokens(llama, [*rest, last.model_copy(update={"content": last.content + " x"})])
+        return prefix_cache.common_prefix(tokens, longer)
+
     def _reuse_prefix(self, llama: Any, tokens: list[int]) -> None:
-        """Restore the warmed prefix when it shares more with ``tokens`` than the live context does."""
+        """Start from the warmed prefix's state when ``tokens`` continue it, unless the live context is that
+        state: the rest of the prompt is then always evaluated from the same token, so a question gets the
+        same answer whatever was asked before. (Continuing from the live context, which shares a few tokens
+        more with some questions than with others, changed greedy drafts with the questions asked before.)
+        A prompt that leaves the prefix earlier (a follow-up with history) restores it when it shares more
+        with it than with the live context."""
         from assistant.models import prefix_cache
 
         if self._prefix is None:
             return
+        state, n = self._prefix.tokens, len(self._prefix.tokens)
+        shared = prefix_cache.common_prefix(state, tokens)
+        if llama.n_tokens == n and prefix_cache.common_prefix(llama.input_ids[:n], state) == n:
+            return  # the live context is the prefix's state
         live = prefix_cache.common_prefix(llama.input_ids[: llama.n_tokens], tokens)
-        if prefix_cache.common_prefix(self._prefix.tokens, tokens) > live + 32:
+        if 0 < self._open <= shared or shared > live + 32:
             prefix_cache.restore(llama, self._prefix)
 
     def _format(self, llama: Any, messages: list[BaseMessage]) -> str:
