@@ -239,22 +239,24 @@ class ChatLlamaCppLocal(_ChatBase):
         return prefix_cache.common_prefix(tokens, longer)
 
     def _reuse_prefix(self, llama: Any, tokens: list[int]) -> None:
-        """Start from the warmed prefix's state when ``tokens`` continue it, unless the live context is that
-        state: the rest of the prompt is then always evaluated from the same token, so a question gets the
-        same answer whatever was asked before. (Continuing from the live context, which shares a few tokens
-        more with some questions than with others, changed greedy drafts with the questions asked before.)
-        A prompt that leaves the prefix earlier (a follow-up with history) restores it when it shares more
-        with it than with the live context."""
+        """Start from the warmed prefix's state when ``tokens`` continue it: the rest of the prompt is then
+        always evaluated from the same token, so a question gets the same answer whatever was asked before.
+        (Continuing from the live context, which shares a few tokens more with some questions than with
+        others, changed greedy drafts with the questions asked before.) When the live context grew from
+        that state it is cut back to it, else the state is restored. A prompt that leaves the prefix earlier
+        (a follow-up with history) restores it when it shares more with it than with the live context."""
         from assistant.models import prefix_cache
 
         if self._prefix is None:
             return
-        state, n = self._prefix.tokens, len(self._prefix.tokens)
+        state = self._prefix.tokens
         shared = prefix_cache.common_prefix(state, tokens)
-        if llama.n_tokens == n and prefix_cache.common_prefix(llama.input_ids[:n], state) == n:
-            return  # the live context is the prefix's state
-        live = prefix_cache.common_prefix(llama.input_ids[: llama.n_tokens], tokens)
-        if 0 < self._open <= shared or shared > live + 32:
+        if 0 < self._open <= shared:
+            if prefix_cache.common_prefix(llama.input_ids[: llama.n_tokens], state) >= self._open:
+                llama.n_tokens = self._open  # generate() drops the KV cells after it
+            else:
+                prefix_cache.restore(llama, self._prefix)
+        elif shared > prefix_cache.common_prefix(llama.input_ids[: llama.n_tokens], tokens) + 32:
             prefix_cache.restore(llama, self._prefix)
 
     def _format(self, llama: Any, messages: list[BaseMessage]) -> str:
