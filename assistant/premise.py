@@ -1,6 +1,8 @@
 """False premises: a why-question presupposes its clause ("Why did Israel claim responsibility?" takes it
 as given that Israel claimed it). When no source sentence states that clause, the answer must not
-repeat it, and it quotes the sentence closest to the clause: what the article says instead.
+repeat it, and it quotes the sentence closest to the clause: what the article says instead. A clause
+whose words every stating sentence negates ("Why did the firm appeal?" where the firm "would not
+appeal", "has no plans to step down") is contradicted: the answer quotes the negating sentence.
 
 Pure functions over the numbered sources.
 """
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.sources import Source
 from assistant.textfacts import STOPWORDS, WORD, content_words, names, supported
-from index.text import related_stems, stem
+from index.text import NEGATION, related_stems, stem
 
 __all__ = ["Premise", "presupposition", "check_premise"]
 
@@ -22,6 +24,8 @@ _WHY = re.compile(
     re.IGNORECASE,
 )
 MIN_STATED = 0.5  # share of the clause's content words a sentence must hold to state it
+NEGATION_REACH = 4  # a negation applies to the clause when one of the next words is a word of the clause
+_WH = frozenset("why how when what where whether if who which".split())
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,13 @@ class Premise:
     absent: frozenset[str]  # words of the clause that no source holds in any form
     closest: Source | None
     nearest: frozenset[tuple[str, int]] = frozenset()  # (article id, start) of every source as close
+    negated: bool = False  # every sentence stating the clause negates it
 
     def repeated_in(self, text: str) -> bool:
-        """Whether a text uses one of the absent words, in any form (the same stem)."""
+        """Whether a text uses one of the absent words, in any form (the same stem), or states a negated
+        clause without negating it."""
+        if self.negated and _states(self.clause, text) and not negates(self.clause, text):
+            return True
         said = {stem(w) for w in WORD.findall(text)}
         return any(related_stems(stem(w), s) for w in self.absent for s in said)
 
@@ -51,6 +59,47 @@ def _states(clause: str, sentence: str) -> bool:
     return ok and len(words & content_words(sentence)) >= MIN_STATED * len(words)
 
 
+def negated_words(clause: str, sentence: str) -> set[str]:
+    """The clause's stems that the sentence negates ("would not appeal", "no plans to step down"), none
+    when the clause has a negation itself; a negating word of the clause ("declined to comment" for "Why
+    did he decline to comment?") negates nothing, nor does one before a wh-word ("did not say why she
+    closed it" negates the saying)."""
+    if NEGATION.search(clause):
+        return set()
+    words = {stem(w) for w in WORD.findall(clause)} & content_words(clause)
+    negated: set[str] = set()
+    for match in NEGATION.finditer(sentence):
+        if any(related_stems(stem(w), c) for w in WORD.findall(match.group()) for c in words):
+            continue
+        for w in WORD.findall(sentence[match.end() :])[:NEGATION_REACH]:
+            if w.lower() in _WH:
+                break
+            negated |= {c for c in words if related_stems(stem(w), c)}
+    return negated
+
+
+def negates(clause: str, sentence: str) -> bool:
+    """Whether the sentence negates a word of the clause (see ``negated_words``)."""
+    return bool(negated_words(clause, sentence))
+
+
+def _contradicted(clause: str, sources: Sequence[Source]) -> Source | None:
+    """A sentence holding most of the clause's words and negating some ("she had no plans to step down" for
+    "Why is Noémie Laurent stepping down?"), when no other sentence holding most of them holds a negated
+    word without a negation (the premise then holds somewhere: "The club sold the stadium in 2023")."""
+    words = content_words(clause)
+    near = [s for s in sources if len(words & content_words(s.text)) >= MIN_STATED * len(words)]
+    negated = {s.number: negated_words(clause, s.text) for s in near}
+    for source in near:
+        if negated[source.number] and not any(
+            related_stems(w, held)
+            for other in near for held in content_words(other.text) - negated[other.number]
+            for w in negated[source.number]
+        ):
+            return source
+    return None
+
+
 def check_premise(
     question: str, sources: Sequence[Source], retrieved: set[tuple[str, int]] = frozenset()  # type: ignore[assignment]
 ) -> Premise | None:
@@ -64,8 +113,13 @@ def check_premise(
         if w[0].islower() and w.lower() not in STOPWORDS and len(w) >= 4
         and not any(related_stems(stem(w), h) for h in held)
     )
-    if not absent and any(_states(clause, s.text) for s in sources):
-        return None
+    if not absent:
+        contradicting = _contradicted(clause, sources)
+        if contradicting is not None:
+            key = frozenset({(contradicting.article_id, contradicting.start)})
+            return Premise(clause, absent, contradicting, key, negated=True)
+        if any(_states(clause, s.text) for s in sources):
+            return None
     plain = {stem(w) for w in WORD.findall(clause) if w[0].islower()} & content_words(clause)
     named = names(clause)
 
@@ -75,8 +129,11 @@ def check_premise(
         return shared, (s.article_id, s.start) in retrieved, -s.number
 
     scored = [(closeness(s), s) for s in sources]
-    (top, *_), best = max(scored, key=lambda x: x[0])
-    if not top:
+    most = max(key[0] for key, _ in scored)
+    if not most:
         return Premise(clause, absent, None)
-    nearest = frozenset((s.article_id, s.start) for key, s in scored if key[0] == top)
+    # a sentence negating the clause ("would not appeal") answers it, when it is nearly as close as any
+    ranked = [((most - key[0] <= 1 and negates(clause, s.text), *key), s) for key, s in scored]
+    top, best = max(ranked, key=lambda x: x[0])
+    nearest = frozenset((s.article_id, s.start) for key, s in ranked if key[:2] == top[:2])
     return Premise(clause, absent, best, nearest)

@@ -67,3 +67,56 @@ def test_closeness_counts_a_word_family_that_snowball_splits() -> None:
     premise = check_premise("Why was he buried in northern Riverton?", sources)
     assert premise is not None and premise.absent == frozenset({"northern"})
     assert premise.closest is not None and "burial site" in premise.closest.text
+
+
+def _sources(*texts: str) -> list:
+    from assistant.sources import Source
+
+    sources, at = [], 0
+    for i, text in enumerate(texts, 1):
+        sources.append(Source(i, "a", at, at + len(text), text))
+        at += len(text) + 1
+    return sources
+
+
+def test_a_clause_every_stating_sentence_negates_is_contradicted() -> None:
+    sources = _sources("The council met on Monday.", "The council said it would not reopen the ferry this year.")
+    premise = check_premise("Why did the council reopen the ferry?", sources)
+    assert premise is not None and premise.negated and premise.absent == frozenset()
+    assert premise.closest is not None and "would not reopen" in premise.closest.text
+    plans = _sources("The coach, who has led the club since 2019, has no plans to resign.")
+    assert check_premise("Why is the coach resigning?", plans) is not None
+
+
+def test_a_negation_that_is_not_the_clauses_is_no_contradiction() -> None:
+    declined = _sources("The spokesman declined to comment on the report.")
+    assert check_premise("Why did the spokesman decline to comment?", declined) is None
+    asked_negated = _sources("The council said it would not reopen the ferry.")
+    assert check_premise("Why did the council not reopen the ferry?", asked_negated) is None
+    both = _sources("The club did not sell the stadium in 2019.", "The club sold the stadium in 2023.")
+    assert check_premise("Why did the club sell the stadium?", both) is None
+    unexplained = _sources("The mayor did not say why she closed the bridge.")
+    assert check_premise("Why did the mayor close the bridge?", unexplained) is None
+
+
+def test_the_answer_to_a_contradicted_premise_quotes_the_negating_sentence() -> None:
+    from index.articles import Article
+
+    text = "The council met on Monday. The council said it would not reopen the ferry this year."
+    article = Article("a", "Ferry", text)
+    sources = _sources(*text.replace(". ", ".\n").split("\n"))
+    for draft in ("The council reopened the ferry to cut costs [1].", REFUSAL):
+        answer = ground("Why did the council reopen the ferry?", draft, sources, {article.id: article}, REFUSAL)
+        assert not answer.abstained, draft
+        assert "to cut costs" not in answer.text and "would not reopen" in answer.text
+        (citation,) = answer.citations
+        assert text[citation.start : citation.end] == citation.quote
+
+
+def test_the_sentence_negating_an_unstated_premise_is_the_closest() -> None:
+    """"decide" is in no source, so the premise is unstated; the sentence saying the firm would not appeal
+    answers the question, though another shares more of its words."""
+    sources = _sources("The firm was fined by the court on Monday.", "Its chief executive said the company would not appeal.")
+    premise = check_premise("Why did the firm decide to appeal the fine?", sources)
+    assert premise is not None and premise.absent == {"decide"}
+    assert premise.closest is not None and "would not appeal" in premise.closest.text

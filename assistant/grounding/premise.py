@@ -1,5 +1,6 @@
-"""Pass ``premise``: a why-question whose clause no source states ("Why did the single explosion …?") gets
-no answer repeating the unstated words, and the sentence closest to the clause is quoted instead."""
+"""Pass ``premise``: a why-question whose clause no source states ("Why did the single explosion …?"), or
+that the sources negate ("Why did the firm appeal?" where it "would not appeal"), gets no answer repeating
+the premise, and the sentence closest to the clause (a negating one first) is quoted instead."""
 
 from __future__ import annotations
 
