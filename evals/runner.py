@@ -319,11 +319,20 @@ def build_assistant(shared: dict[str, Any]) -> Build:
         corpus.index_paths([str(p) for p in paths])
         for stale in set(corpus.catalog.ids()) - {slugify(p.stem) for p in paths}:
             corpus.indexer.remove(stale)
-        bot = Assistant.from_settings(tier, llm=shared.get("llm"))
+        bot = Assistant.from_settings(tier, llm=tier_model(shared.get("llm"), tier.data_dir))
         shared["llm"] = bot.llm
         return bot
 
     return build
+
+
+def tier_model(llm: Any, data_dir: Path) -> Any:
+    """The model shared between tiers, keeping this tier's prompt states in this tier's data dir (they went
+    to the dir of the tier that loaded the model, so a tier's states were found or recomputed depending on
+    which tiers ran before it)."""
+    if llm is not None and getattr(llm, "prefix_cache_dir", None) is not None:
+        llm.prefix_cache_dir = str(data_dir / "cache")
+    return llm
 
 
 def _evenly(cases: Sequence[Case], n: int) -> list[Case]:

@@ -486,3 +486,13 @@ def test_the_baseline_sample_is_fixed_spread_and_balanced() -> None:
     assert sum(c.refusal for c in sample) == 4
     assert spread(CASES, None) == list(CASES) and spread(CASES, 0) == []
     assert [c.id for c in sample] == [c.id for c in CASES if c in sample]  # in case order
+
+
+def test_the_model_shared_between_tiers_keeps_each_tiers_states_in_its_own_dir(tmp_path: Path) -> None:
+    from assistant.models.chat_models import ChatLlamaCppLocal
+    from evals.runner import tier_model
+
+    llm = ChatLlamaCppLocal(model_path="unused.gguf", prefix_cache_dir=str(tmp_path / "bundled" / "cache"))
+    assert tier_model(llm, tmp_path / "squad2") is llm
+    assert llm.prefix_cache_dir == str(tmp_path / "squad2" / "cache")
+    assert tier_model(None, tmp_path / "news") is None  # the first tier loads its own
