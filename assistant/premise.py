@@ -36,7 +36,7 @@ class Premise:
     absent: frozenset[str]  # words of the clause that no source holds in any form
     closest: Source | None
     nearest: frozenset[tuple[str, int]] = frozenset()  # (article id, start) of every source as close
-    negated: bool = False  # every sentence stating the clause negates it
+    negated: bool = False  # the sentences holding most of the clause negate it, none states it plainly
 
     def repeated_in(self, text: str) -> bool:
         """Whether a text uses one of the absent words, in any form (the same stem), or states a negated
@@ -66,7 +66,7 @@ def negated_words(clause: str, sentence: str) -> set[str]:
     closed it" negates the saying)."""
     if NEGATION.search(clause):
         return set()
-    words = {stem(w) for w in WORD.findall(clause)} & content_words(clause)
+    words = content_words(clause)
     negated: set[str] = set()
     for match in NEGATION.finditer(sentence):
         if any(related_stems(stem(w), c) for w in WORD.findall(match.group()) for c in words):
@@ -88,14 +88,12 @@ def _contradicted(clause: str, sources: Sequence[Source]) -> Source | None:
     "Why is Noémie Laurent stepping down?"), when no other sentence holding most of them holds a negated
     word without a negation (the premise then holds somewhere: "The club sold the stadium in 2023")."""
     words = content_words(clause)
-    near = [s for s in sources if len(words & content_words(s.text)) >= MIN_STATED * len(words)]
+    held = {s.number: content_words(s.text) for s in sources}
+    near = [s for s in sources if len(words & held[s.number]) >= MIN_STATED * len(words)]
     negated = {s.number: negated_words(clause, s.text) for s in near}
+    plainly = {w for s in near for w in held[s.number] - negated[s.number]}  # held without a negation
     for source in near:
-        if negated[source.number] and not any(
-            related_stems(w, held)
-            for other in near for held in content_words(other.text) - negated[other.number]
-            for w in negated[source.number]
-        ):
+        if negated[source.number] and not any(related_stems(w, h) for h in plainly for w in negated[source.number]):
             return source
     return None
 
