@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import Answer, Assistant, ModelError, Settings
 from assistant.models import prefix_cache
@@ -172,3 +172,26 @@ def test_a_corrupt_prompt_state_is_recomputed_with_a_warning(
     assert "not whole" in caplog.text and "computing it again" in caplog.text
     answer = fresh.ask(ABOUT_WIRE)
     assert not answer.abstained and {c.article_id for c in answer.citations} == {"brennick-wire"}, answer
+
+
+def test_a_computed_prompt_state_does_not_depend_on_what_the_model_read_before(two_reports: Settings) -> None:
+    """A state is evaluated from an empty context: the same bytes whether the model is fresh or has just
+    read a prompt sharing the state's opening (continuing that prompt would evaluate the rest in other
+    batches, and greedy drafts on the state would then depend on what was asked before)."""
+    cache = two_reports.data_dir / "cache"
+
+    def herald_state(read_before: bool) -> bytes:
+        for old in cache.glob("*.state"):
+            old.unlink()
+        bot = Assistant.from_settings(two_reports)
+        if read_before:
+            system = str(bot._prepare({"question": ABOUT_HERALD, "history": []}).messages[0].content)
+            llm = bot.llm
+            opening = llm._tokens(llm.load(), [SystemMessage(system[: len(system) // 2])])  # type: ignore[attr-defined]
+            llm._llama.create_completion(opening, max_tokens=1, temperature=0.0)  # type: ignore[attr-defined]
+        bot.warm_articles()
+        (state,) = cache.glob("brennick-herald--*.state")
+        return state.read_bytes()
+
+    assert herald_state(read_before=True) == herald_state(read_before=False)
+

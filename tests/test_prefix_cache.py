@@ -15,6 +15,7 @@ from assistant.models.prefix_cache import (
     CORPUS,
     Corrupt,
     PrefixState,
+    cache_key,
     common_prefix,
     drop,
     label_of,
@@ -136,3 +137,21 @@ def test_a_process_reading_while_another_writes_never_sees_half_a_file(tmp_path:
     finally:
         writer.join()
     assert reads > 10
+
+
+def test_a_state_key_names_the_model_by_content_not_path(tmp_path: Path) -> None:
+    """Copies of one model file in two data dirs find each other's states; another model (same name and
+    size, other tensors) or another context size does not."""
+    body = bytes(range(256)) * 1024  # 256 KiB: header and tail digests read different bytes
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    model, copy, other = tmp_path / "a" / "m.gguf", tmp_path / "b" / "m.gguf", tmp_path / "m.gguf"
+    model.write_bytes(body)
+    copy.write_bytes(body)
+    other.write_bytes(body[:-1] + b"\x00")
+    tokens = [1, 2, 3]
+    key = cache_key(str(model), 4096, tokens, "article")
+    assert cache_key(str(copy), 4096, tokens, "article") == key
+    assert cache_key(str(other), 4096, tokens, "article") != key
+    assert cache_key(str(model), 8192, tokens, "article") != key
+    assert cache_key(str(model), 4096, [1, 2, 4], "article") != key

@@ -206,6 +206,9 @@ class ChatLlamaCppLocal(_ChatBase):
                 if state is not None and np.array_equal(state.tokens, tokens) and prefix_cache.restore(llama, state):
                     self._prefix = state
                     return "disk"
+            # From an empty context: continuing whatever prefix the live context shares would evaluate the
+            # rest in other batches, and the state (so greedy drafts) would depend on what ran before.
+            llama.n_tokens = 0
             llama.create_completion(tokens, max_tokens=1, temperature=0.0)
             self._prefix = prefix_cache.capture(llama)
             if path is not None:

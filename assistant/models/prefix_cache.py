@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "CORPUS", "PrefixState", "Corrupt", "common_prefix", "capture", "restore", "cache_key", "label_of", "save", "load",
-    "drop", "usage",
+    "CORPUS", "PrefixState", "Corrupt", "common_prefix", "capture", "restore", "cache_key", "model_identity",
+    "label_of", "save", "load", "drop", "usage",
 ]
 
 CORPUS = "_corpus"  # the label of the state holding every indexed article (ids are slugs: never "_…")
@@ -99,13 +99,28 @@ def label_of(name: str) -> str:
     return f"{safe[:60].replace('--', '_').replace('.', '_')}_{hashlib.sha256(name.encode()).hexdigest()[:10]}"
 
 
+_EDGE = 1 << 16  # bytes read from each end of a model file to tell it from another
+
+
+def model_identity(model_path: str) -> str:
+    """What tells a model file from another, wherever it lies: its size and a digest of its first and last
+    64 KiB (the GGUF header with its metadata, and tensor data). Copies of one file in several data dirs are
+    one model, so a state computed with one copy is found with another; the path is not part of it."""
+    size = os.stat(model_path).st_size
+    digest = hashlib.sha256(str(size).encode())
+    with open(model_path, "rb") as f:
+        digest.update(f.read(_EDGE))
+        f.seek(max(size - _EDGE, 0))
+        digest.update(f.read(_EDGE))
+    return digest.hexdigest()[:24]
+
+
 def cache_key(model_path: str, n_ctx: int, tokens: Any, label: str = CORPUS) -> str:
-    """The file name of the state after ``tokens`` with this model file and context size."""
+    """The file name of the state after ``tokens`` with this model and context size."""
     import llama_cpp
 
-    stat = os.stat(model_path)
     digest = hashlib.sha256()
-    digest.update(f"{os.path.abspath(model_path)}|{stat.st_size}|{n_ctx}|{llama_cpp.__version__}|".encode())
+    digest.update(f"{model_identity(model_path)}|{n_ctx}|{llama_cpp.__version__}|".encode())
     digest.update(np.asarray(tokens, dtype=np.intc).tobytes())
     return f"{label_of(label)}--{digest.hexdigest()[:32]}{_SUFFIX}"
 
