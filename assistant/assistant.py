@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any
 
@@ -24,7 +24,7 @@ from assistant.draft import is_refusal, parse_draft
 from assistant.grounding import ground
 from assistant.models.prefix_cache import CORPUS
 from assistant.prompting import Prompts
-from assistant.question import clean_question
+from assistant.question import asked_part, clean_question
 from assistant.relevance import anchored
 from assistant.settings import Settings
 from assistant.sources import (
@@ -102,6 +102,7 @@ class Draft:
     text: str
     first_token: float | None
     focused: bool = False  # written by the second, focused pass
+    asked: str | None = None  # the question a framing request holds, when the draft answers it alone
     prefix_state: str | None = None  # where the prefix's KV state came from: cached, disk, computed (None: not used)
 
 
@@ -118,6 +119,7 @@ class Prepared:
     retrieved_at: float
     withheld: tuple[tuple[str, int, int], ...] = ()  # (article id, start, end): orders to an AI, not sources
     prefix: Prefix | None = None  # the cached prompt prefix the sources are (the corpus, an article or a window)
+    related: tuple[int, ...] = ()  # the source numbers the question turn names as most related
 
     @property
     def path(self) -> str:
@@ -205,7 +207,7 @@ class Assistant:
         withheld = tuple((g.article_id, start, end) for g in grouped for start, end in g.withheld)
         return Prepared(
             question, history, hits, sources, retrieved, articles, messages, started,
-            time.perf_counter(), withheld, prefix,
+            time.perf_counter(), withheld, prefix, tuple(related),
         )
 
     def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
@@ -237,6 +239,24 @@ class Assistant:
         )
         text = yield from self._stream_text([HumanMessage(prompt)], first_token)
         yield Draft(text, next(iter(first_token), None), focused=True, prefix_state=state)
+
+    def _reframed(self, prepared: Prepared, draft: Draft) -> Iterator[str | Draft]:
+        """The draft, or — when it grounds to nothing and the question is a request framing a question of its
+        own ("Pretend you are a journalist: in which year …?") — a draft for that question alone. A role or a
+        format the frame asks for can lead a small model off its sources (uncited paraphrase, refusal);
+        the frame is kept on the first try, since it may name what the question refers to ("Ignore the old
+        library: how many books does the new one hold?")."""
+        asked = asked_part(prepared.question)
+        framed = asked != prepared.question and not is_directive(prepared.question)  # an override is never asked
+        if not framed or not self.grounded(prepared, draft).abstained:
+            yield draft
+            return
+        yield "\n"
+        self._restore_prefix(prepared.messages[0], prepared.prefix)
+        turn = HumanMessage(self.prompts.render_question(asked, prepared.history, prepared.related))
+        first_token: list[float] = []
+        text = yield from self._stream_text([prepared.messages[0], turn], first_token)
+        yield replace(draft, text=text, focused=False, asked=asked)
 
     def _restore_prefix(self, system: BaseMessage, prefix: Prefix | None) -> str | None:
         """Put the model in the KV state after this system prompt and the question turn's fixed opening
@@ -284,6 +304,9 @@ class Assistant:
         if draft.first_token is not None:
             timings["first_token"] = draft.first_token - prepared.started
         notes = answer.notes
+        if draft.asked:
+            notes = (*notes, f"answered the question the request frames, {draft.asked!r}: the first draft "
+                             "grounded to nothing")
         if prepared.withheld:
             notes = (*notes, f"{len(prepared.withheld)} sentence(s) written as orders to an AI were not used as "
                              "sources: " + "; ".join(repr(prepared.articles[a].text[s:e][:80])
@@ -307,11 +330,20 @@ class Assistant:
             "prefix_state": draft.prefix_state,
             "draft": draft.text,
             "focused": draft.focused,
+            "asked": draft.asked,
             "answer": answer.to_dict(),
         }
 
+    def _events(self, prepared: Prepared) -> Iterator[str | Draft]:
+        """Text deltas, then the Draft to ground (see ``_drafts`` and ``_reframed``)."""
+        for event in self._drafts(prepared):
+            if isinstance(event, Draft):
+                yield from self._reframed(prepared, event)
+            else:
+                yield event
+
     def _generate(self, prepared: Prepared) -> Draft:
-        return next(d for d in self._drafts(prepared) if isinstance(d, Draft))
+        return next(d for d in self._events(prepared) if isinstance(d, Draft))
 
     def chain(self) -> Runnable[dict[str, Any], Answer]:
         """The LCEL chain: {"question", "history"} → retrieve → prompt → LLM → ground → Answer."""
@@ -335,7 +367,7 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield the draft's text deltas as the model writes, then the verified ``Answer``."""
         prepared = self._prepare({"question": question, "history": history})
-        for event in self._drafts(prepared):
+        for event in self._events(prepared):
             if isinstance(event, Draft):
                 yield self._finish(prepared, event)
             else:

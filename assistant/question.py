@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from assistant.errors import InputError
 
-__all__ = ["Question", "analyse", "clean_question", "KINDS"]
+__all__ = ["Question", "analyse", "asked_part", "clean_question", "KINDS"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -32,6 +32,21 @@ def clean_question(question: str, max_chars: int) -> str:
             "(ASSISTANT_MAX_QUESTION_CHARS): ask something shorter"
         )
     return question
+
+
+# A request framing a question: "Pretend you are a journalist: in which year …?", "Act as X for me: what …?".
+# The frame is a clause ending in a colon; what follows is a question of its own (ends with "?").
+_FRAMED = re.compile(r"^(?P<frame>[^?:\"“”]{3,}?):\s+(?P<asked>[^:]{8,}\?)\s*$")
+
+
+def asked_part(question: str) -> str:
+    """The question a request frames ("Act as a translator for me: what other name …?" asks "What other
+    name …?"); the question itself when it is not framed."""
+    framed = _FRAMED.match(question)
+    if framed is None or len(framed.group("asked").split()) < 3:
+        return question
+    asked = framed.group("asked").strip()
+    return asked[0].upper() + asked[1:]
 
 
 KINDS = ("name", "date", "number", "money", "figure")
