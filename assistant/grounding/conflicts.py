@@ -19,6 +19,7 @@ from assistant.conflicts import (
 )
 from assistant.grounding.state import Grounding, Segment, Sentence, cite, span
 from assistant.grounding.support import states_cause
+from assistant.question import analyse
 from assistant.sources import Source
 from assistant.textfacts import content_words, names, numbers, overlap
 from index import Article
@@ -29,6 +30,12 @@ __all__ = ["conflicts"]
 _TOPICS = {"deaths": "the death toll", "injuries": "the number injured", "seconds": "the time",
            "minutes": "the time", "hours": "the time"}
 _WHY = re.compile(r"\s*why\b", re.IGNORECASE)
+# Clauses set against each other inside one sentence, and words reporting who gives an account.
+_CONTRAST = re.compile(r"\s*(?:;|,?\s*\b(?:while|whereas|but|however)\b,?)\s*", re.IGNORECASE)
+_REPORTED = re.compile(
+    r"\b(?:said|says|told|tells|reported|reports|stated|states|claimed|claims|estimated|estimates|insisted|"
+    r"maintained|according to|records?)\b", re.IGNORECASE,
+)
 
 
 def _about(question: str, article: Article) -> bool:
@@ -180,6 +187,50 @@ def _report_accounts(
     return [conflict], [_listing("The reports give different accounts", [(c.quote.rstrip("."), (c,)) for c in missing])]
 
 
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Offsets (in ``text``) of the clauses a sentence sets against each other ("…, while …"; "…; …")."""
+    out, start = [], 0
+    for m in [*_CONTRAST.finditer(text), None]:
+        end = m.start() if m else len(text.rstrip(" ."))
+        if len(text[start:end].split()) >= 3:
+            out.append((start, end))
+        start = m.end() if m else start
+    return out
+
+
+def _contrasted_figures(
+    question: str, sentences: list[Sentence], articles: Mapping[str, Article], covered: set[tuple[str, int, int]]
+) -> list[Conflict]:
+    """For a question asking how many, an answer sentence giving two figures from one cited sentence whose
+    contrasted clauses each report one ("the union said six times, while the depot told the inquiry three"):
+    two accounts of one figure. Each figure is cited to its own clause, and the pair is a conflict.
+    Figures of different things ("killed 4 and injured 11") are not contrasted; contrasted figures that
+    nobody reports ("sales rose 5%, while costs fell 2%") are not accounts."""
+    if analyse(question).kind != "number":
+        return []
+    asked = numbers(question)
+    found = []
+    for sentence in sentences:
+        said = numbers(" ".join(seg.text for seg in sentence)) - asked
+        for i, seg in enumerate(sentence):
+            cites: list[Citation] = []
+            for c in seg.citations:
+                article = articles.get(c.article_id)
+                clauses = [] if article is None or (c.article_id, c.start, c.end) in covered else [
+                    (a, b) for a, b in _clauses(c.quote)
+                    if _REPORTED.search(c.quote[a:b]) and len(numbers(c.quote[a:b]) & said) == 1
+                ]
+                values = [frozenset(numbers(c.quote[a:b]) & said) for a, b in clauses]
+                if len(clauses) < 2 or len(set(values)) < len(values) or article is None:
+                    cites.append(c)
+                    continue
+                parts = tuple(span(article, c.start + a, c.start + b) for a, b in clauses)
+                found.append(Conflict("value", question, tuple(p.quote for p in parts), parts))
+                cites.extend(parts)
+            sentence[i] = Segment(seg.text, tuple(cites))
+    return found
+
+
 def conflicts(state: Grounding) -> None:
     if not state.sentences and not state.contradicted:
         return
@@ -192,5 +243,11 @@ def conflicts(state: Grounding) -> None:
     reported, reported_extra = (
         _report_accounts(state.question, state.sentences, pool, state.articles) if cited else ([], [])
     )
-    state.conflicts = values + accounts + reported
+    covered = {(c.article_id, c.start, c.end) for conflict in values + accounts + reported
+               for c in conflict.citations}
+    covered |= {(s.article_id, s.start, s.end) for s in state.sources  # a conflict already quotes a part of it
+                if any(c.article_id == s.article_id and s.start <= c.start < s.end
+                       for conflict in values + accounts + reported for c in conflict.citations)}
+    contrasted = _contrasted_figures(state.question, state.sentences, state.articles, covered)
+    state.conflicts = values + accounts + reported + contrasted
     state.sentences += value_extra + account_extra + reported_extra
