@@ -91,6 +91,9 @@ def _value_conflicts(
         if measure not in (asked_measures(question) or stated_measures(said)):
             continue
         if measure in DURATIONS:  # a duration is compared only where the question's words are
+            if analyse(question).kind not in ("number", "date", "figure"):
+                continue  # a minute in the answer to "who …?" says when something happened: other minutes
+                # of the same text are other events, not other figures for one
             found = [q for q in found if overlap(question, q.source.text)]
             if len({q.value for q in found}) < 2:
                 continue

@@ -1,5 +1,6 @@
-"""Two accounts of one figure inside one sentence ("X said six times, while Y said three"): each figure is
-cited to its own clause and recorded as a conflict (invented text, not any eval article)."""
+"""Which figures conflict (invented text, not any eval article): two accounts of one figure inside one
+sentence ("X said six times, while Y said three") are each cited to their clause and recorded as a
+conflict; figures of different things, and times of different events, are not."""
 
 from __future__ import annotations
 
@@ -59,3 +60,24 @@ def test_a_question_not_asking_for_a_number_keeps_the_whole_sentence() -> None:
     answer = ground("What did the union say about the brakes?", draft, SOURCES, ARTICLES,
                     "The article does not say.", ALL)
     assert [c.quote for c in answer.citations] == [SOURCES[n("six times") - 1].text]
+
+
+MATCH = """Rovers win late
+
+Kell scored in the 12th minute. The visitors levelled in the 58th minute through Ames, who had come on only three minutes earlier.
+"""
+MATCH_ARTICLE = make_article(MATCH, "rovers-win")
+MATCH_HIT = ChunkRecord(id="m1", article_id=MATCH_ARTICLE.id, title=MATCH_ARTICLE.title,
+                        revision=MATCH_ARTICLE.revision, start=0, end=len(MATCH), text=MATCH, sentences=())
+MATCH_SOURCES = [s for g in select_sources([MATCH_HIT], {MATCH_ARTICLE.id: MATCH_ARTICLE}, 10_000) for s in g.sources]
+
+
+def test_times_of_different_events_are_no_conflict_for_a_question_not_asking_a_time() -> None:
+    """"Who levelled?" is answered by a sentence with a minute in it; the other minutes of the match are
+    other events, not different figures for one."""
+    (scorer,) = [s for s in MATCH_SOURCES if "Ames" in s.text]
+    answer = ground("Who levelled for the visitors?", f"Ames levelled in the 58th minute [{scorer.number}].",
+                    MATCH_SOURCES, {MATCH_ARTICLE.id: MATCH_ARTICLE}, "The article does not say.",
+                    {(s.article_id, s.start) for s in MATCH_SOURCES})
+    assert not answer.abstained and not answer.conflicts, answer
+    assert "different figures" not in answer.text
