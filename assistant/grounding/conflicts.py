@@ -246,11 +246,9 @@ def conflicts(state: Grounding) -> None:
     reported, reported_extra = (
         _report_accounts(state.question, state.sentences, pool, state.articles) if cited else ([], [])
     )
-    covered = {(c.article_id, c.start, c.end) for conflict in values + accounts + reported
-               for c in conflict.citations}
-    covered |= {(s.article_id, s.start, s.end) for s in state.sources  # a conflict already quotes a part of it
-                if any(c.article_id == s.article_id and s.start <= c.start < s.end
-                       for conflict in values + accounts + reported for c in conflict.citations)}
+    quoted = [c for conflict in values + accounts + reported for c in conflict.citations]
+    covered = {(s.article_id, s.start, s.end) for s in state.sources  # sentences a conflict already quotes from
+               if any(c.article_id == s.article_id and s.start <= c.start < s.end for c in quoted)}
     contrasted = _contrasted_figures(state.question, state.sentences, state.articles, covered)
     state.conflicts = values + accounts + reported + contrasted
     state.sentences += value_extra + account_extra + reported_extra
