@@ -169,6 +169,7 @@ class Assistant:
 
         settings = settings or Settings.from_env()
         corpus = Corpus(settings)
+        corpus.store.probe()  # a Chroma server that is down is reported before the model loads
         corpus.ensure_indexed(progress)
         llm = llm or build_llm(settings)
         cache: dict[str, Any] = {}

@@ -40,6 +40,14 @@ class Settings:
             value = getattr(self, name)
             if isinstance(value, float) and not math.isfinite(value) or not low <= value <= high:
                 raise ConfigError(f"ASSISTANT_{name.upper()}={value!r} is out of range: use {low} to {high}")
+        if self.chroma_url is not None:
+            from index.errors import StoreError
+            from index.store import server_address
+
+            try:
+                server_address(self.chroma_url)
+            except StoreError as exc:
+                raise ConfigError(str(exc)) from None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

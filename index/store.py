@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,29 @@ from urllib.parse import urlparse
 from index.chunking import Chunk
 from index.errors import StoreError
 
-__all__ = ["ChunkRecord", "ChromaStore", "chunk_id"]
+__all__ = ["ChunkRecord", "ChromaStore", "chunk_id", "server_address"]
 
 _PAGE = 1000
+
+
+def server_address(url: str) -> tuple[str, int, bool]:
+    """(host, port, TLS) of a Chroma server URL; StoreError for anything but http(s)://host[:port]."""
+    parsed = urlparse(url)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = -1
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or port == -1:
+        raise StoreError(f"ASSISTANT_CHROMA_URL={url!r} is not a URL like http://127.0.0.1:8000")
+    tls = parsed.scheme == "https"
+    return parsed.hostname, port or (443 if tls else 8000), tls
+
+
+def _unreachable(url: str, why: str) -> StoreError:
+    return StoreError(
+        f"cannot reach the Chroma server at ASSISTANT_CHROMA_URL={url} ({why}); "
+        "start it with `chroma run --path DIR --port N` or unset ASSISTANT_CHROMA_URL"
+    )
 
 
 @dataclass(frozen=True)
@@ -79,22 +100,12 @@ class ChromaStore:
 
         settings = Settings(anonymized_telemetry=False, allow_reset=False)
         if self.url:
-            parsed = urlparse(self.url)
-            if not parsed.hostname:
-                raise StoreError(f"ASSISTANT_CHROMA_URL={self.url!r} is not a URL like http://127.0.0.1:8000")
+            host, port, tls = server_address(self.url)
             try:
-                client = chromadb.HttpClient(
-                    host=parsed.hostname,
-                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                    ssl=parsed.scheme == "https",
-                    settings=settings,
-                )
+                client = chromadb.HttpClient(host=host, port=port, ssl=tls, settings=settings)
                 client.heartbeat()
             except Exception as exc:  # chromadb raises several types for a refused connection
-                raise StoreError(
-                    f"cannot reach the Chroma server at ASSISTANT_CHROMA_URL={self.url} ({type(exc).__name__}); "
-                    "start it with `chroma run --path DIR --port N` or unset ASSISTANT_CHROMA_URL"
-                ) from None
+                raise _unreachable(self.url, type(exc).__name__) from None
             return client
         path = self.data_dir / "chroma"
         try:
@@ -108,6 +119,18 @@ class ChromaStore:
                 "set ASSISTANT_DATA_DIR to a writable directory"
             ) from None
         return chromadb.PersistentClient(path=str(path), settings=settings)
+
+    def probe(self, timeout: float = 3.0) -> None:
+        """For a server: StoreError unless its address is well formed and accepts a connection. A TCP connect
+        without importing chromadb, so a process finds out before loading a model for seconds; the
+        client's heartbeat still runs when the store is first used."""
+        if not self.url:
+            return
+        host, port, _ = server_address(self.url)
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            raise _unreachable(self.url, exc.strerror or type(exc).__name__) from None
 
     @property
     def collection(self) -> Any:

@@ -25,6 +25,17 @@ def test_out_of_range_settings_are_refused_naming_the_variable_and_range(name: s
         Settings.from_env({f"ASSISTANT_{name}": value})
 
 
+@pytest.mark.parametrize("url", ["not a url", "localhost:8000", "ftp://127.0.0.1:8000", "http://host:99999", "http://"])
+def test_a_malformed_chroma_url_is_refused_at_load(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"ASSISTANT_CHROMA_URL=.* is not a URL like http://127.0.0.1:8000"):
+        Settings.from_env({"ASSISTANT_CHROMA_URL": url})
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "https://chroma.example.org", "http://[::1]:9000"])
+def test_a_well_formed_chroma_url_is_kept(url: str) -> None:
+    assert Settings.from_env({"ASSISTANT_CHROMA_URL": url}).chroma_url == url
+
+
 def test_an_empty_question_is_refused_before_anything_loads(
     data_dir: object, capsys: pytest.CaptureFixture[str]
 ) -> None:

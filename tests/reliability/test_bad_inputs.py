@@ -200,3 +200,22 @@ def test_replace_and_id_are_the_ways_out_of_a_collision(
     moved = tmp_path / "moved.txt"
     shutil.copy(second, moved)
     assert main(["index", "--id", "my-article", str(moved)]) == 0  # the same text, moved: nothing is lost
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{free}", "not a url", "ftp://127.0.0.1:8000", "http://host:99999"])
+def test_a_chroma_server_problem_is_reported_before_the_model_loads(
+    url: str, indexed: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A malformed URL fails the settings; a server that is down fails a TCP probe: both before any model
+    loads, even when the index on disk is up to date (they had come after seconds of loading and warming it)."""
+    import assistant.models.llms
+
+    shutil.copytree(indexed, data_dir)
+    def no_model(settings: object) -> None:
+        raise AssertionError("the model was built before the Chroma server was checked")
+
+    monkeypatch.setattr(assistant.models.llms, "build_llm", no_model)
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", url.replace("{free}", str(free_port())))
+    assert main(list(ASK)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "ASSISTANT_CHROMA_URL" in err[0], err
