@@ -91,8 +91,9 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
 
 
 def corpus_prefix(articles: Mapping[str, Article], context_chars: int, prefix_chars: int) -> Prefix | None:
-    """The whole corpus as one prefix, when it fits ``max(context_chars, prefix_chars)``."""
-    if sum(len(a.text) for a in articles.values()) > max(context_chars, prefix_chars):
+    """The whole corpus as one prefix, when it fits ``max(context_chars, prefix_chars)``; never when
+    ``prefix_chars`` is 0 (no cached prefixes: every question reads retrieved sentences)."""
+    if prefix_chars <= 0 or sum(len(a.text) for a in articles.values()) > max(context_chars, prefix_chars):
         return None
     return Prefix(CORPUS, tuple((aid, 0, len(a.text)) for aid, a in sorted(articles.items())))
 

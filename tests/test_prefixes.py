@@ -49,6 +49,13 @@ def test_a_small_corpus_is_one_prefix() -> None:
     assert [p.label for p in prefixes(articles, 500, 10_000)] == [CORPUS]
 
 
+def test_prefixes_off_means_retrieved_sentences_even_for_a_corpus_that_fits_the_context() -> None:
+    one = report("one", 5)  # far smaller than the context: it used to be read whole from a prefix anyway
+    articles = {one.id: one}
+    assert choose_prefix([hit(one, "Sentence 1 ")], articles, 10_000, 0) is None
+    assert prefixes(articles, 10_000, 0) == []
+
+
 def test_a_question_reads_the_article_holding_most_of_its_hits() -> None:
     one, two, three = report("one", 20), report("two", 20, "river"), report("three", 20, "rail")
     articles = {a.id: a for a in (one, two, three)}
