@@ -105,6 +105,12 @@ CASES = [
     Case("a mixed draft keeps only what is supported", "Who helped?",
          f"Teams from Hollis and Marlow helped [{n('Hollis')}]. Soldiers from Ottawa came too [{n('Hollis')}].",
          False, ("Hollis",), ("Marlow",), ("Ottawa",)),
+    Case("a question in the draft asserts nothing: only the answer after it stays",
+         "Did the dam cause the flood?",
+         f"Did the dam cause the flood? [{n('culvert')}]. Residents blamed the new dam upstream [{n('culvert')}].",
+         False, ("culvert",), ("dam",), ("Did the dam", "?")),
+    Case("a draft that only repeats the question is a refusal", "Was the dam completed in 1998?",
+         f"Was the dam completed in 1998? [{n('completed in 1998')}]", True, (), (REFUSAL,)),
 ]
 
 

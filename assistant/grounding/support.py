@@ -3,7 +3,7 @@ it is re-cited to sentences that do, cut to its supported clauses, or dropped.
 
 Supported means: its numbers and names are in the cited sentences, so are most of its content words, it
 states a cause only where they state one, says "I", "my", "we"… only where they do (a quote), and it claims no
-agreement where they state a disagreement.
+agreement where they state a disagreement. A question in the draft (the user's, echoed) is not a claim.
 With the pass switched off, claims keep whatever sentences they cite (the ablation baseline).
 """
 
@@ -158,6 +158,9 @@ def _claims(state: Grounding) -> list[tuple[Claim, list[Source]]]:
     out = []
     for claim in bounded(parse_draft(state.draft), state.notes):
         if is_refusal(claim.text) and not reports_negation(claim, by_number):
+            continue
+        if claim.text.endswith("?"):  # a question (often the user's, echoed) asserts nothing its sources could back
+            state.notes.append(f"dropped a question, not a claim: {claim.text!r}")
             continue
         unknown = [n for n in claim.sources if n not in by_number]
         if unknown:
