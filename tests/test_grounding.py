@@ -130,6 +130,14 @@ def test_grounding(case: Case) -> None:
         assert answer.text == REFUSAL and not answer.citations and not answer.conflicts
 
 
+def test_a_disagreement_the_answer_quotes_whole_is_said_once_cited_clause_by_clause() -> None:
+    answer = answer_for("Did the dam cause the flood?", f"Residents blamed the new dam upstream [{n('culvert')}].")
+    assert_verified(answer)
+    assert answer.text.count("Accounts of the cause differ") == 1, answer.text
+    (conflict,) = answer.conflicts
+    assert [c.quote for c in answer.citations] == [c.quote for c in conflict.citations]
+
+
 def test_conflicting_death_tolls_are_both_reported_each_cited() -> None:
     answer = answer_for("How many people died?", f"At least 9 people died [{n('at least 9')}].")
     assert_verified(answer)

@@ -130,7 +130,8 @@ def _account_conflicts(
     articles: Mapping[str, Article], contradicted: Sequence[Source] = (),
 ) -> tuple[list[Conflict], list[Sentence]]:
     """Accounts that differ, from retrieved sources related to the question or answer, and always from
-    the ``contradicted`` sources (a draft claimed their accounts agree)."""
+    the ``contradicted`` sources (a draft claimed their accounts agree). An answer sentence quoting such a
+    source whole is re-cited clause by clause in place; otherwise the sentence is returned to be added."""
     said = question + " " + " ".join(seg.text for sentence in sentences for seg in sentence)
     conflicts, extra = [], []
     for source in sources:
@@ -147,8 +148,14 @@ def _account_conflicts(
         cites = tuple(span(article, a, b) for a, b in spans)
         conflicts.append(Conflict("account", source.text, tuple(c.quote for c in cites), cites))
         cited = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
-        if not all((c.start, c.end) in cited for c in cites):
-            extra.append([Segment(source.text.rstrip("."), cites)])
+        if all((c.start, c.end) in cited for c in cites):
+            continue
+        text = source.text.rstrip(".")
+        same = [i for i, s in enumerate(sentences) if " ".join(seg.text for seg in s) == text]
+        if same:  # the answer quotes the sentence whole: cite it clause by clause rather than say it twice
+            sentences[same[0]] = [Segment(text, cites)]
+        else:
+            extra.append([Segment(text, cites)])
     return conflicts, extra
 
 
