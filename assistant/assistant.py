@@ -395,7 +395,7 @@ class Assistant:
 
     def _warm_model(self) -> str | None:
         articles = dict(self._articles())
-        whole = corpus_prefix(articles, self.settings.context_chars, self.settings.prefix_chars)
+        whole = corpus_prefix(articles, self.settings.prefix_chars)
         if whole is None:
             preload = getattr(self.llm, "preload", None)
             if preload is not None:

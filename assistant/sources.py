@@ -90,10 +90,9 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
     return out
 
 
-def corpus_prefix(articles: Mapping[str, Article], context_chars: int, prefix_chars: int) -> Prefix | None:
-    """The whole corpus as one prefix, when it fits ``max(context_chars, prefix_chars)``; never when
-    ``prefix_chars`` is 0 (no cached prefixes: every question reads retrieved sentences)."""
-    if prefix_chars <= 0 or sum(len(a.text) for a in articles.values()) > max(context_chars, prefix_chars):
+def corpus_prefix(articles: Mapping[str, Article], prefix_chars: int) -> Prefix | None:
+    """The whole corpus as one prefix, when it fits ``prefix_chars`` (0: no cached prefixes at all)."""
+    if sum(len(a.text) for a in articles.values()) > prefix_chars:
         return None
     return Prefix(CORPUS, tuple((aid, 0, len(a.text)) for aid, a in sorted(articles.items())))
 
@@ -106,10 +105,10 @@ def _article_prefixes(aid: str, article: Article, context_chars: int) -> list[Pr
 
 
 def prefixes(articles: Mapping[str, Article], context_chars: int, prefix_chars: int) -> list[Prefix]:
-    """Every prefix a question may read: the whole corpus when it fits ``max(context_chars, prefix_chars)``;
+    """Every prefix a question may read: the whole corpus when it fits ``prefix_chars``;
     else (unless ``prefix_chars`` is 0: no cached prefixes) each article that fits ``context_chars``, the
     most text one question reads, and the windows of ``context_chars`` of each longer one."""
-    whole = corpus_prefix(articles, context_chars, prefix_chars)
+    whole = corpus_prefix(articles, prefix_chars)
     if whole is not None:
         return [whole]
     if prefix_chars <= 0:
@@ -122,7 +121,7 @@ def choose_prefix(
 ) -> Prefix | None:
     """The prefix a question reads, or None (answered from retrieved sentences).
 
-    The whole corpus when it fits ``max(context_chars, prefix_chars)``; otherwise the best hit's article
+    The whole corpus when it fits ``prefix_chars``; otherwise the best hit's article
     when it holds at least half of the hits (the evidence sits in it; on the six SQuAD articles, 986
     questions, it did for 941, and was the question's article for 98.6% of them): the article whole when
     it fits ``context_chars``, else its window holding the most of its hits, better ranks weighing more.
@@ -132,7 +131,7 @@ def choose_prefix(
     ids = [h.article_id for h in hits if h.article_id in articles]
     if not ids:
         return None
-    whole = corpus_prefix(articles, context_chars, prefix_chars)
+    whole = corpus_prefix(articles, prefix_chars)
     if whole is not None:
         return whole
     best = ids[0]

@@ -56,6 +56,15 @@ def test_prefixes_off_means_retrieved_sentences_even_for_a_corpus_that_fits_the_
     assert prefixes(articles, 10_000, 0) == []
 
 
+def test_the_prefix_budget_alone_decides_whether_the_corpus_is_one_prefix() -> None:
+    one, two = report("one", 5), report("two", 5, "river")
+    articles = {a.id: a for a in (one, two)}
+    budget = len(one.text) + 10  # each article fits it, the corpus does not; both fit the context
+    prefix = choose_prefix([hit(one, "Sentence 1 "), hit(one, "Sentence 2 ")], articles, 10_000, budget)
+    assert prefix is not None and prefix.label == "one"
+    assert [p.label for p in prefixes(articles, 10_000, budget)] == ["one", "two"]
+
+
 def test_a_question_reads_the_article_holding_most_of_its_hits() -> None:
     one, two, three = report("one", 20), report("two", 20, "river"), report("three", 20, "rail")
     articles = {a.id: a for a in (one, two, three)}
