@@ -20,7 +20,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from assistant.answer import Answer, Turn
 from assistant.answer_log import AnswerLog, log_path
-from assistant.draft import is_refusal, parse_draft
+from assistant.draft import is_question, is_refusal, parse_draft
 from assistant.grounding import ground
 from assistant.models.prefix_cache import CORPUS
 from assistant.prompting import Prompts
@@ -228,7 +228,7 @@ class Assistant:
         state = self._restore_prefix(prepared.messages[0], prepared.prefix)
         first_token: list[float] = []
         text = yield from self._stream_text(prepared.messages, first_token)
-        claims = parse_draft(text)
+        claims = [c for c in parse_draft(text) if not is_question(c.text)]
         refused = not claims or all(is_refusal(c.text) for c in claims)
         focused = focus(prepared.question, prepared.sources, prepared.retrieved) if refused else []
         if not focused or not self.prompts.focused:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from index import split_sentences
 
-__all__ = ["Claim", "parse_draft", "is_refusal"]
+__all__ = ["Claim", "parse_draft", "is_refusal", "is_question"]
 
 _MARKERS = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]|【(\d+)】")
 # A run of markers with the list punctuation between them ("[3], [4], and [5]") goes as one: removing
@@ -89,3 +89,8 @@ def parse_draft(draft: str) -> list[Claim]:
 def is_refusal(text: str) -> bool:
     """Whether a claim says the article does not answer."""
     return bool(_REFUSAL.search(text))
+
+
+def is_question(text: str) -> bool:
+    """Whether a claim is a question (often the user's, echoed): it asserts nothing a source could back."""
+    return text.rstrip().endswith(("?", "？"))

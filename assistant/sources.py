@@ -92,7 +92,7 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
 
 def corpus_prefix(articles: Mapping[str, Article], prefix_chars: int) -> Prefix | None:
     """The whole corpus as one prefix, when it fits ``prefix_chars`` (0: no cached prefixes at all)."""
-    if sum(len(a.text) for a in articles.values()) > prefix_chars:
+    if prefix_chars <= 0 or sum(len(a.text) for a in articles.values()) > prefix_chars:
         return None
     return Prefix(CORPUS, tuple((aid, 0, len(a.text)) for aid, a in sorted(articles.items())))
 

@@ -21,7 +21,7 @@ before the timed questions: its time and the bytes on disk are the cache build c
 Naive RAG is a plain LCEL chain on the same loaded model: top-k retrieved chunks stuffed into a fresh
 prompt (chunks, then the question) → the model → StrOutputParser. The chunks differ per question and come
 before it, so llama.cpp can reuse little of its previous prompt; the assistant's prompt opens with the
-same sources every time (the bundled article fits in ``context_chars``), so it reuses the warmed prefix.
+same sources every time (the bundled article fits in ``prefix_chars``), so it reuses the warmed prefix.
 In (c) the two run in separate blocks (assistant first) or alternately (--order alternate), same process.
 
 First token is the first streamed text delta; answer is the verified ``Answer`` (assistant) or the end of

@@ -98,6 +98,17 @@ def test_a_refusal_with_plausible_sources_gets_a_focused_second_pass(bot_llm: tu
     assert not answer.abstained and "declined to comment" in answer.citations[0].quote
 
 
+def test_a_draft_that_only_echoes_the_question_gets_the_focused_second_pass(bot_llm: tuple[Any, Any]) -> None:
+    bot, llm = bot_llm
+    q = "What did Israel's military say about the explosions?"
+    n = number(bot, q, "declined to comment")
+    llm.replies = [f"{q} [{n}]", f"Israel's military declined to comment [{n}]."]
+    answer = bot.ask(q)
+    assert len(llm.calls) == 2
+    assert not answer.abstained and "declined to comment" in answer.citations[0].quote
+    assert "?" not in answer.text
+
+
 def test_a_second_pass_answer_not_anchored_to_the_question_is_dropped(bot_llm: tuple[Any, Any]) -> None:
     bot, llm = bot_llm
     q = "What were the names of the attackers?"  # no distinctive term: "attack" is in several sentences

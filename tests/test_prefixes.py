@@ -106,3 +106,7 @@ def test_only_a_one_article_prefix_much_longer_than_the_top_hits_names_them() ->
     prompts = Prompts.load()
     assert "most related to the question are [3], [12]." in prompts.render_question("Who?", [], [3, 12])
     assert "most related" not in prompts.render_question("Who?", [])
+
+
+def test_no_prefix_at_all_when_prefixes_are_off_even_for_an_empty_corpus() -> None:
+    assert prefixes({}, 6000, 0) == []

@@ -217,3 +217,16 @@ def test_an_account_cited_but_not_stated_is_stated() -> None:
                     articles, REFUSAL)
     assert "gas leak" in answer.text
 
+
+
+def test_a_disagreement_quoted_whole_is_said_once_when_reports_give_accounts_of_a_cause() -> None:
+    a = make_article("Accounts of the cause of the Ostrava depot fire differ, with the fire chief blaming a gas leak "
+                     "and the union blaming a faulty heater. Trams stopped.", "a")
+    b = make_article("An electrical fault in a tram caused the Ostrava depot fire, engineers said later.", "b")
+    articles, sources = corpus_of(a, b)
+    retrieved = {(s.article_id, s.start) for s in sources}
+    answer = ground("What caused the Ostrava depot fire?", "[1].", sources, articles, REFUSAL, retrieved)
+    assert answer.text.count("gas leak") == 1, answer.text
+    assert "electrical fault" in answer.text
+    for c in answer.citations:
+        assert articles[c.article_id].text[c.start : c.end] == c.quote

@@ -150,13 +150,22 @@ def _account_conflicts(
         cited = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
         if all((c.start, c.end) in cited for c in cites):
             continue
-        text = source.text.rstrip(".")
-        same = [i for i, s in enumerate(sentences) if " ".join(seg.text for seg in s) == text]
+        same = [i for i, s in enumerate(sentences) if _plain(" ".join(seg.text for seg in s)) == _plain(source.text)]
         if same:  # the answer quotes the sentence whole: cite it clause by clause rather than say it twice
-            sentences[same[0]] = [Segment(text, cites)]
+            others = tuple(c for seg in sentences[same[0]] for c in seg.citations if not _inside(c, source))
+            sentences[same[0]] = [Segment(source.text.rstrip("."), (*cites, *others))]
         else:
-            extra.append([Segment(text, cites)])
+            extra.append([Segment(source.text.rstrip("."), cites)])
     return conflicts, extra
+
+
+def _plain(text: str) -> str:
+    """A sentence compared as the words it says: spacing and the closing full stop aside."""
+    return " ".join(text.split()).rstrip(" .")
+
+
+def _inside(citation: Citation, source: Source) -> bool:
+    return citation.article_id == source.article_id and source.start <= citation.start < source.end
 
 
 def _report_accounts(
@@ -184,10 +193,8 @@ def _report_accounts(
 
     def stated(account: Source) -> bool:
         own = words[account.number] - set().union(*(w for n, w in words.items() if n != account.number))
-        key = (account.article_id, account.start, account.end)
-        said = " ".join(
-            seg.text for sentence in sentences for seg in sentence
-            if key in {(c.article_id, c.start, c.end) for c in seg.citations}
+        said = " ".join(  # citing the account's sentence, or a clause of it
+            seg.text for sentence in sentences for seg in sentence if any(_inside(c, account) for c in seg.citations)
         )
         return len(content_words(said) & own) >= min(2, len(own))
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations
 
 from assistant.conflicts import disagreement_clauses, figures_agree
-from assistant.draft import Claim, is_refusal, parse_draft
+from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, overlap, supported
@@ -159,7 +159,7 @@ def _claims(state: Grounding) -> list[tuple[Claim, list[Source]]]:
     for claim in bounded(parse_draft(state.draft), state.notes):
         if is_refusal(claim.text) and not reports_negation(claim, by_number):
             continue
-        if claim.text.endswith("?"):  # a question (often the user's, echoed) asserts nothing its sources could back
+        if is_question(claim.text):
             state.notes.append(f"dropped a question, not a claim: {claim.text!r}")
             continue
         unknown = [n for n in claim.sources if n not in by_number]
