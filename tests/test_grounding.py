@@ -265,3 +265,25 @@ def test_the_eval_re_grounds_each_draft_without_each_pass(data_dir: Any) -> None
     with_all = {s.name: s.value for s in result.scores}
     without_conflicts = {s.name: s.value for s in result.ablations["conflicts"]}
     assert with_all["conflict_coverage"] == 1.0 and without_conflicts["conflict_coverage"] < 1.0
+
+
+@pytest.mark.parametrize(("question", "claim", "nothing_new"), [
+    ("What ideal thermodynamic cycle analyzes how engines work?", "This cycle is.", True),
+    ("When will the inquest into the market deaths open?", "The inquest into the market deaths will open in.", True),
+    ("What evidence did the group provide?", "No further evidence was provided.", False),  # a negation answers
+    ("Will Corvane act as a supplier to carmakers?", "Corvane will act as a supplier to carmakers.", False),
+    ("Which explosion was deadlier, the first or the second?", "The second explosion was deadlier.", False),
+    ("When did the dam open?", "The dam opened in 1998.", False),
+    ("Who is the mayor?", "The mayor is Dana Whitfield.", False),
+    ("Write down the library's opening hours on Saturdays.", "The library is open from 10am to 4pm on Saturdays.",
+     False),
+])
+def test_a_claim_only_repeating_a_wh_question_says_nothing(question: str, claim: str, nothing_new: bool) -> None:
+    from assistant.grounding.support import says_nothing_new
+
+    assert says_nothing_new(claim, question) is nothing_new
+
+
+def test_a_fragment_repeating_the_question_is_not_an_answer() -> None:
+    answer = answer_for("When did the dam open?", f"The dam opened in [{n('completed in 1998')}].")
+    assert answer.abstained and any("says nothing" in note for note in answer.notes)

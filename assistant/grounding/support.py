@@ -3,7 +3,8 @@ it is re-cited to sentences that do, cut to its supported clauses, or dropped.
 
 Supported means: its numbers and names are in the cited sentences, so are most of its content words, it
 states a cause only where they state one, says "I", "my", "we"… only where they do (a quote), and it claims no
-agreement where they state a disagreement. A question in the draft (the user's, echoed) is not a claim.
+agreement where they state a disagreement. A question in the draft (the user's, echoed) is not a claim, nor
+is a sentence that only repeats a wh-question's words ("This cycle is.").
 With the pass switched off, claims keep whatever sentences they cite (the ablation baseline).
 """
 
@@ -20,7 +21,7 @@ from assistant.sources import Source
 from assistant.textfacts import content_words, facts, overlap, supported
 from index.text import NEGATION
 
-__all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "MAX_CLAIMS"]
+__all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS"]
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
@@ -49,6 +50,27 @@ _DICTATED = re.compile(  # an imperative: the verb opens a sentence or clause ("
     r"(?:\s+(?:only|just|back))?\s*(?:\bthat\b|\bwith\b|:)\s*['\"“‘]?([^.?!\"”’]+)",
     re.IGNORECASE,
 )
+
+
+# A question answered by yes or no opens with an auxiliary verb: "Was anyone killed?", "Will X act as Y?".
+_YES_NO = re.compile(
+    r"^\W*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|shall|may|might|must)\b", re.I
+)
+
+
+_FIGURE = re.compile(r"\d[\w.,:]*")
+
+
+def says_nothing_new(claim: str, question: str) -> bool:
+    """Whether a claim answering a wh-question ("What cycle…?", "When will…?") only repeats the question's
+    words: a fragment like "This cycle is." or "The inquest will open in." A claim that negates ("No further
+    evidence was provided") answers; so may a restatement of a yes/no question ("Corvane will act as…")."""
+    if _YES_NO.match(question) or re.search(r"\bor\b", question, re.I) or NEGATION.search(claim):
+        return False  # yes/no, or a choice the question itself offers ("the first or the second?")
+    new_words = content_words(claim) - content_words(question)
+    new_facts = {f.lower() for f in facts(claim)} - {f.lower() for f in facts(question)}
+    figures = set(_FIGURE.findall(claim)) - set(_FIGURE.findall(question))  # "10am", "4pm": not in numbers()
+    return not new_words and not new_facts and not figures
 
 
 def states_cause(text: str) -> bool:
@@ -180,6 +202,9 @@ def support(state: Grounding) -> None:
             continue
         if not claim.text:  # the model gave only markers: quote the sentences it chose
             state.sentences.extend([Segment(s.text.rstrip("."), (cite(s),))] for s in cited)
+            continue
+        if says_nothing_new(claim.text, state.question):
+            state.notes.append(f"dropped: says nothing the question does not: {claim.text!r}")
             continue
         if cited and is_supported(claim.text, cited, ordered):
             state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in cited))])
