@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.grounding.state import Grounding, Segment, Sentence, cite
+from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
 from assistant.grounding.support import is_supported
 from assistant.relevance import distinctive, terms
 from assistant.sources import Source
@@ -20,7 +20,7 @@ __all__ = ["asked"]
 def _backed(sentence: Sentence, wanted: set[str], sources: Sequence[Source], notes: list[str]) -> Sentence:
     """A sentence stating a distinctive term of the question ("deadlier") cites a sentence holding it:
     when its citations do not, the source holding it that shares most with the sentence is added."""
-    text = " ".join(seg.text for seg in sentence)
+    text = text_of(sentence)
     said = wanted & terms(text)
     if not said or any(said & terms(c.quote) for seg in sentence for c in seg.citations):
         return sentence

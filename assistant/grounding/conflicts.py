@@ -17,7 +17,7 @@ from assistant.conflicts import (
     stated_measures,
     value_conflicts,
 )
-from assistant.grounding.state import Grounding, Segment, Sentence, cite, span
+from assistant.grounding.state import Grounding, Segment, Sentence, cite, inside, span, text_of
 from assistant.grounding.support import states_cause
 from assistant.question import analyse
 from assistant.sources import Source
@@ -150,9 +150,10 @@ def _account_conflicts(
         cited = {(c.start, c.end) for s in sentences for seg in s for c in seg.citations}
         if all((c.start, c.end) in cited for c in cites):
             continue
-        same = [i for i, s in enumerate(sentences) if _plain(" ".join(seg.text for seg in s)) == _plain(source.text)]
+        plain = _plain(source.text)
+        same = [i for i, s in enumerate(sentences) if _plain(text_of(s)) == plain]
         if same:  # the answer quotes the sentence whole: cite it clause by clause rather than say it twice
-            others = tuple(c for seg in sentences[same[0]] for c in seg.citations if not _inside(c, source))
+            others = tuple(c for seg in sentences[same[0]] for c in seg.citations if not inside(c, source))
             sentences[same[0]] = [Segment(source.text.rstrip("."), (*cites, *others))]
         else:
             extra.append([Segment(source.text.rstrip("."), cites)])
@@ -162,10 +163,6 @@ def _account_conflicts(
 def _plain(text: str) -> str:
     """A sentence compared as the words it says: spacing and the closing full stop aside."""
     return " ".join(text.split()).rstrip(" .")
-
-
-def _inside(citation: Citation, source: Source) -> bool:
-    return citation.article_id == source.article_id and source.start <= citation.start < source.end
 
 
 def _report_accounts(
@@ -194,7 +191,7 @@ def _report_accounts(
     def stated(account: Source) -> bool:
         own = words[account.number] - set().union(*(w for n, w in words.items() if n != account.number))
         said = " ".join(  # citing the account's sentence, or a clause of it
-            seg.text for sentence in sentences for seg in sentence if any(_inside(c, account) for c in seg.citations)
+            seg.text for sentence in sentences for seg in sentence if any(inside(c, account) for c in seg.citations)
         )
         return len(content_words(said) & own) >= min(2, len(own))
 
@@ -228,7 +225,7 @@ def _contrasted_figures(
     asked = numbers(question)
     found = []
     for sentence in sentences:
-        said = numbers(" ".join(seg.text for seg in sentence)) - asked
+        said = numbers(text_of(sentence)) - asked
         for i, seg in enumerate(sentence):
             cites: list[Citation] = []
             for c in seg.citations:
@@ -262,7 +259,7 @@ def conflicts(state: Grounding) -> None:
     )
     quoted = [c for conflict in values + accounts + reported for c in conflict.citations]
     covered = {(s.article_id, s.start, s.end) for s in state.sources  # sentences a conflict already quotes from
-               if any(c.article_id == s.article_id and s.start <= c.start < s.end for c in quoted)}
+               if any(inside(c, s) for c in quoted)}
     contrasted = _contrasted_figures(state.question, state.sentences, state.articles, covered)
     state.conflicts = values + accounts + reported + contrasted
     state.sentences += value_extra + account_extra + reported_extra

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.conflicts import asked_measures, quantities, quantities_in, stated_measures
-from assistant.grounding.state import Grounding, Segment, Sentence, cite
+from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
 from assistant.sources import Source
 from assistant.textfacts import numbers
 from index.measures import counted_group, counted_words, gives_count
@@ -24,7 +24,7 @@ def _counting_things(
 ) -> list[Sentence]:
     """For "how many explosions?", only sentences giving a figure for explosions; with none left, the
     sentences of the sources that give one are quoted, and with none of those the answer is a refusal."""
-    kept = [s for s in sentences if gives_count(things, " ".join(seg.text for seg in s))]
+    kept = [s for s in sentences if gives_count(things, text_of(s))]
     if kept or not sentences:
         return kept
     notes.append(f"dropped: gives no figure for {' '.join(things)}")
@@ -46,7 +46,7 @@ def _counting_what_was_asked(
     group = counted_group(question)
     kept = []
     for sentence in sentences:
-        text = " ".join(seg.text for seg in sentence)
+        text = text_of(sentence)
         said = numbers(text)
         cited = [c.quote for seg in sentence for c in seg.citations]
         figures = {q.measure for quote in cited for q in quantities_in(quote) if q.value in said}

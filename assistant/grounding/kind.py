@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.grounding.state import Grounding, Sentence
+from assistant.grounding.state import Grounding, Sentence, text_of
 from assistant.question import Question, analyse
 from index.measures import gives_count
 from index.text import NEGATION, names, numbers, same_name
@@ -62,7 +62,7 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
 
 
 def _text(sentence: Sentence) -> tuple[str, str]:
-    said = " ".join(seg.text for seg in sentence)
+    said = text_of(sentence)
     quotes = " ".join(c.quote for seg in sentence for c in seg.citations)
     return said, quotes
 

@@ -4,7 +4,7 @@ the premise, and the sentence closest to the clause (a negating one first) is qu
 
 from __future__ import annotations
 
-from assistant.grounding.state import Grounding, Segment, Sentence, cite
+from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
 from assistant.premise import Premise, check_premise
 
 __all__ = ["premise"]
@@ -17,7 +17,7 @@ def _correct_premise(
     explosion"), then quote the sentence closest to the premise unless the answer cites one as close."""
     kept = []
     for sentence in sentences:
-        text = " ".join(seg.text for seg in sentence)
+        text = text_of(sentence)
         if premise.repeated_in(text):
             notes.append(f"dropped: repeats the question's unstated premise: {text[:80]!r}")
         else:

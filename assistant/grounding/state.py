@@ -10,7 +10,7 @@ from assistant.answer import Citation, Conflict
 from assistant.sources import Source
 from index import Article
 
-__all__ = ["Segment", "Sentence", "Grounding", "cite", "span"]
+__all__ = ["Segment", "Sentence", "Grounding", "cite", "span", "text_of", "inside"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,13 @@ def cite(source: Source) -> Citation:
 
 def span(article: Article, start: int, end: int) -> Citation:
     return Citation(article.id, article.text[start:end], start, end)
+
+
+def text_of(sentence: Sentence) -> str:
+    """What a sentence of the answer says: its segments' text."""
+    return " ".join(seg.text for seg in sentence)
+
+
+def inside(citation: Citation, source: Source) -> bool:
+    """Whether a citation quotes from the source's sentence (the whole of it or a clause)."""
+    return citation.article_id == source.article_id and source.start <= citation.start < source.end
