@@ -87,7 +87,8 @@ _ORDINALS = {
     "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
 }
 _PAIR = re.compile(r"(?<![\w.,])(\d+)\s*[-–]\s*(\d+)(?![\w,]|[.-]\d)")
-_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|th)?(?![\w])")
+# A number may carry an ordinal ending or a short unit written onto it: "90th", "10am", "5km", "1960s".
+_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|th|[^\W\d_]{1,3})?(?![\w])")
 _NUMBER_TOKEN = re.compile(r"[A-Za-z]+|\d[\d,.]*|\S")
 
 

@@ -51,6 +51,8 @@ def number(sources: list[Source], fragment: str) -> int:
         ("Æthelred gave the land to Émile.", "Emma gave the land to the abbey."),
         ("It finished 3-1.", "It finished 2-1."),
         ("He scored in the 90th minute.", "He scored in the 89th minute."),
+        ("The library opens at 10am.", "The library opens at 9am."),
+        ("The race is 5km long.", "The race is 10km long."),
     ],
 )
 def test_a_different_name_or_figure_is_not_supported(claim: str, evidence: str) -> None:
@@ -67,6 +69,7 @@ def test_a_different_name_or_figure_is_not_supported(claim: str, evidence: str) 
         ("It finished 3-1.", "Millbrook beat City 3-1 on Saturday."),
         ("He scored in the 90th minute.", "a penalty in the 90th minute"),
         ("Two thousand people work there.", "It employs about 2,000 people."),
+        ("The library opens at 10 am.", "The library opens at 10am on Saturdays."),
     ],
 )
 def test_the_same_name_or_figure_in_other_forms_is_supported(claim: str, evidence: str) -> None:

@@ -52,6 +52,8 @@ def test_names_and_same_name() -> None:
         ("the 1st and 2nd rounds, the 3rd", {"1", "2", "3"}),
         ("between 700 million and 750 million euros", {"700", "750"}),
         ("2024-25 season", {"2024-25"}),
+        ("at 10am, 4.5km away, in the 1960s", {"10", "4.5", "1960"}),
+        ("4x4 trucks, the A4 road, H2O", set()),
         ("no numbers here", set()),
         ("marker [3] is not a number", set()),
     ],
