@@ -44,6 +44,13 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# A marker written as the subject of a reporting verb ("[5] states that x", "Sources [2] and [3] describe x"):
+# removing the marker alone left "states that x" as the answer. It stands for the article.
+_MARKER_SUBJECT = re.compile(  # each repetition ends in a marker, as in _MARKER_RUN: one way to match
+    r"\s*(?:(?i:(?:the\s+)?sources?)\s*)?(?:[\s,;]*(?:(?i:and)\s+)?(?:" + _MARKERS.pattern + r"))+\s+(?=[a-z])"
+)
+
+
 # "Yes," or "No," opening a sentence: a polarity no quote can verify. The facts after it answer the question.
 _POLARITY = re.compile(r"\s*(?:yes|no)\s*[,;:]\s*(?=\w)", re.IGNORECASE)
 
@@ -57,6 +64,7 @@ class Claim:
 
 
 def _strip(text: str) -> str:
+    text = _MARKER_SUBJECT.sub("The article ", text, count=1) if _MARKER_SUBJECT.match(text) else text
     text = _MARKER_RUN.sub("", text)
     text = _SOURCE_TALK.sub("", text)
     for opening_pattern in (_POLARITY, _ATTRIBUTION):  # "Yes, the article states that x" -> "X"
