@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.sources import Source
-from assistant.textfacts import content_words
+from assistant.textfacts import content_words, numbers, strip_worked
 from index.measures import MEASURES, asked_measures, measure_of, measures_in
 from index.text import TEN_WORDS, UNIT_WORDS
 
@@ -164,6 +164,7 @@ def figures_agree(claim: str, evidence: Sequence[str]) -> bool:
     for text in evidence:
         for q in quantities_in(text, _TIME_UNITS):
             told.setdefault(q.value, set()).add(q.measure)
+    claim = strip_worked(claim, set().union(*(numbers(text) for text in evidence)))  # "284 - 84 = 200 more hurt"
     for q in quantities_in(claim, _TIME_UNITS):
         if q.value in told and q.measure not in told[q.value]:
             return False

@@ -53,6 +53,11 @@ _MARKER_SUBJECT = re.compile(  # each repetition ends in a marker, as in _MARKER
 
 # "Yes," or "No," opening a sentence: a polarity no quote can verify. The facts after it answer the question.
 _POLARITY = re.compile(r"\s*(?:yes|no)\s*[,;:]\s*(?=\w)", re.IGNORECASE)
+# "Therefore," opening a sentence links it to the one before: the model's inference, which no quote states
+# ("Therefore, 284 - 84 = 200 more were injured"). The claim after it is checked on its own.
+_CONNECTIVE = re.compile(
+    r"\s*(?:therefore|thus|hence|so|consequently|accordingly|as a result|in conclusion)\s*,\s*(?=\w)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def _strip(text: str) -> str:
     text = _MARKER_SUBJECT.sub("The article ", text, count=1) if _MARKER_SUBJECT.match(text) else text
     text = _MARKER_RUN.sub("", text)
     text = _SOURCE_TALK.sub("", text)
-    for opening_pattern in (_POLARITY, _ATTRIBUTION):  # "Yes, the article states that x" -> "X"
+    for opening_pattern in (_POLARITY, _CONNECTIVE, _ATTRIBUTION):  # "Yes, the article states that x" -> "X"
         if opening := opening_pattern.match(text):
             rest = text[opening.end() :]
             text = rest[:1].upper() + rest[1:]

@@ -10,6 +10,7 @@ from index.text import STOPWORDS, WORD, fold, names, numbers, same_name, words
 
 __all__ = [
     "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
+    "strip_worked",
 ]
 
 # A number that is not in the evidence may still be computed from it, when the claim says it computed:
@@ -31,8 +32,10 @@ def content_words(value: str) -> set[str]:
 
 
 def overlap(a: str, b: str) -> set[str]:
-    """Content stems the two texts share."""
-    return content_words(a) & content_words(b)
+    """Content stems of ``a`` that ``b`` shares, or shares a stem of the same family of
+    ("injur" from "injured" and "injuri" from "injuries": Snowball splits some families)."""
+    theirs = content_words(b)
+    return {w for w in content_words(a) if w in theirs or any(text.related_stems(w, t) for t in theirs)}
 
 
 def derived(number: str, evidence_numbers: set[str]) -> bool:
@@ -49,13 +52,39 @@ def derived(number: str, evidence_numbers: set[str]) -> bool:
     return any(a + b == target for a, b in combinations(values, 2))
 
 
+# Arithmetic written out in the claim: "284 - 84 = 200".
+_EQUATION = re.compile(
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([-−–+×*/])\s*(\d[\d,]*(?:\.\d+)?)\s*=\s*(\d[\d,]*(?:\.\d+)?)(?![\w])"
+)
+_OPERATIONS = {
+    "-": lambda a, b: a - b, "−": lambda a, b: a - b, "–": lambda a, b: a - b, "+": lambda a, b: a + b,
+    "×": lambda a, b: a * b, "*": lambda a, b: a * b, "/": lambda a, b: a / b if b else float("nan"),
+}
+
+
+def strip_worked(claim: str, have_numbers: set[str]) -> str:
+    """The claim without the equations it writes out whose operands the evidence states and whose result
+    is right ("284 - 84 = 200" over a sentence stating 284 and 84): their result is computed, not invented.
+    A wrong result, or an operand from nowhere, stays in the claim to be checked like any number."""
+
+    def check(m: re.Match[str]) -> str:
+        a, op, b, result = (m.group(i).replace(",", "") for i in (1, 2, 3, 4))
+        if a in have_numbers and b in have_numbers and abs(_OPERATIONS[op](float(a), float(b)) - float(result)) < 1e-9:
+            return " "
+        return m.group(0)
+
+    return _EQUATION.sub(check, claim)
+
+
 def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     """Whether every fact of ``claim`` is in ``evidence``; also returns the missing facts.
 
-    A number the evidence does not state passes only as arithmetic the claim says it did ("in total").
+    A number the evidence does not state passes only as arithmetic the claim says it did ("in total"), or
+    as the right result of an equation it writes out on the evidence's numbers ("284 - 84 = 200").
     A name passes when the evidence has the same word, or it with a people/adjective ending.
     """
     have_numbers = numbers(evidence)
+    claim = strip_worked(claim, have_numbers)
     computes = bool(_ARITHMETIC.search(claim))
     missing = {
         n for n in numbers(claim) if n not in have_numbers and not (computes and derived(n, have_numbers))

@@ -46,7 +46,10 @@ def asked_measures(question: str) -> set[str]:
     return measures_in(question) if _COUNT_CUE.search(question) else set()
 
 
-_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?", re.I)
+# "How many more bombs…?" counts bombs: a comparative after "how many" is not the counted thing.
+_HOW_MANY = re.compile(
+    r"\bhow many\s+(?:(?:more|fewer|less|additional|extra|other)\s+)?([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?", re.I
+)
 # Words after "how many" that do not name a counted thing: durations (computed, not counted in the text),
 # "people" (counted by a measure: killed, injured, …), and the verbs and prepositions that end the phrase.
 _NOT_THINGS = frozenset(

@@ -32,7 +32,9 @@ STOPWORDS = frozenset(
     many may meanwhile might more most much my neither no nor not of off on once only or other our ours out
     over own people same says say said she should since so some still such than that the their theirs them
     then there these they this those though through thus to too today under until up upon very was we were
-    what when where whether which while who whom whose why will with would yesterday yet you your""".split()
+    what when where whether which while who whom whose why will with would yesterday yet you your
+    accordingly additionally besides consequently finally furthermore hence likewise moreover nevertheless
+    nonetheless otherwise overall similarly therefore""".split()
 )
 _STEMMER = Stemmer.Stemmer("english")
 

@@ -28,6 +28,9 @@ PARSES = [
     ("Sources [2] and [3] say the bridge closed.", [Claim("The bridge closed.", (2, 3))]),
     ("[9] describes the storm as the worst in years.", [Claim("The article describes the storm as the worst in years.", (9,))]),
     ("[4] Rain fell all day.", [Claim("Rain fell all day.", (4,))]),
+    # an inference linking two sentences is the model's: the claim after it stands alone
+    ("Therefore, 105 more houses were destroyed [2].", [Claim("105 more houses were destroyed.", (2,))]),
+    ("So the bridge closed [2].", [Claim("So the bridge closed.", (2,))]),
     ("", []),
     ("   \n ", []),
 ]

@@ -17,6 +17,8 @@ from index.measures import asked_measures, counted_words, gives_count
         ("How many years passed between the two events?", ()),  # a duration, computed
         ("How many were wounded?", ()),
         ("Who counted the votes?", ()),
+        ("How many more goals did City score?", ("goals",)),  # a comparative is not the counted thing
+        ("How many fewer trains were cancelled?", ("trains",)),
     ],
 )
 def test_counted_words(question: str, words: tuple[str, ...]) -> None:

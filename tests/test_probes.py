@@ -101,6 +101,29 @@ def test_a_sum_counts_only_when_the_claim_says_it_adds() -> None:
     assert not supported("49 were hurt.", "9 died and 40 were injured")[0]
 
 
+def test_arithmetic_written_out_is_checked_not_trusted() -> None:
+    """An equation on the evidence's figures with the right result states its result; a wrong result, or an
+    operand from nowhere, does not."""
+    evidence = "The flood destroyed 140 houses and damaged 35 more."
+    assert supported("Therefore 140 - 35 = 105 more were destroyed than damaged.", evidence)[0]
+    assert supported("That is 140 + 35 = 175 houses hit.", evidence)[0]
+    assert not supported("That is 140 - 35 = 115 more.", evidence)[0]
+    assert not supported("That is 150 - 35 = 115 more.", evidence)[0]
+
+
+def test_a_word_family_that_snowball_splits_still_counts_as_stated() -> None:
+    """"injured" stems to "injur", "injuries" to "injuri": a claim saying one is supported by the other."""
+    from assistant.grounding.support import is_supported
+
+    evidence = [Source(1, "a", 0, 44, "The storm left 12 injuries across the county.")]
+    assert is_supported("12 people were injured.", evidence)
+
+
+def test_a_connective_opening_a_claim_is_not_a_name() -> None:
+    """"Therefore," opening a sentence is not a name the evidence must hold."""
+    assert supported("Therefore, 12 were hurt.", "12 were hurt in the storm")[0]
+
+
 def test_years_after_killed_and_died_are_not_a_death_toll() -> None:
     _, sources = history()
     assert "deaths" not in value_conflicts(sources)

@@ -19,7 +19,7 @@ from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, overlap, supported
-from index.text import NEGATION
+from index.text import NEGATION, related_stems
 
 __all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS"]
 
@@ -83,6 +83,12 @@ def _first_person(text: str) -> set[str]:
     return {w.lower() for w in _FIRST_PERSON.findall(text)}
 
 
+def held(words: set[str], evidence: set[str]) -> set[str]:
+    """The words whose stem the evidence holds, or a stem of the same family that Snowball split
+    ("injur" from "injured" and "injuri" from "injuries")."""
+    return {w for w in words if w in evidence or any(related_stems(w, e) for e in evidence)}
+
+
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
@@ -99,7 +105,7 @@ def is_supported(text: str, cited: Sequence[Source], dictated: Sequence[set[str]
     if not words:  # "40." says a figure; "Yes." and "Sources 2 and 3 provide this information." say nothing
         return bool(facts(text))
     echoes = any(len(words & d) >= MIN_COVERAGE * len(words) for d in dictated)
-    if len(words & content_words(evidence)) < (1.0 if echoes else MIN_COVERAGE) * len(words):
+    if len(held(words, content_words(evidence))) < (1.0 if echoes else MIN_COVERAGE) * len(words):
         return False
     if _CAUSAL.search(text) and not _CAUSAL.search(evidence):
         return False
