@@ -31,7 +31,9 @@ _LEFTOVERS = r"(?:[\s,]|\band\b)*"
 _SOURCE_TALK = re.compile(
     r"[\s,]*\b(?:as )?(?:stated|mentioned|reported|noted|shown|given|described) in (?:the )?sources?"
     + _LEFTOVERS + r"(?=[.;]|$)"
-    r"|[\s,]*\baccording to (?:the )?sources?" + _LEFTOVERS + r"(?=[.;]|$)",
+    r"|[\s,]*\baccording to (?:the )?sources?" + _LEFTOVERS + r"(?=[.;]|$)"
+    r"|[\s,]*\b(?:as )?(?:quoted|cited|taken) (?:from|in)(?: (?:the )?(?:sources?|article))?"
+    + _LEFTOVERS + r"(?=[.;]|$)",
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ PARSES = [
     ("[4]", [Claim("", (4,))]),
     ("It rained, as stated in sources [3], [4], and [5].", [Claim("It rained.", (3, 4, 5))]),
     ("According to sources [3] and [4].", [Claim("", (3, 4))]),
+    ("Revenue grew by 37%, as quoted from [1][2].", [Claim("Revenue grew by 37%.", (1, 2))]),
     # a run of markers goes with its list punctuation, and the attribution before the facts with it
     ("According to sources [1], [2], and [3], 14 died.", [Claim("14 died.", (1, 2, 3))]),
     ("Some fled [1], others stayed [2] and hid [3].", [Claim("Some fled, others stayed and hid.", (1, 2, 3))]),

@@ -219,3 +219,40 @@ def test_a_request_worded_question_still_finds_its_sources(question: str) -> Non
     article = make_article("The blasts left 284 injuries and at least 84 dead. The city mourned.", "t")
     sources = [Source(i, "t", s, e, article.text[s:e]) for i, (s, e) in enumerate(split_sentences(article.text), 1)]
     assert [s.number for s in focus(question, sources, set())][:1] == [1]
+
+
+MATCH = """Rovers beat United 2-1
+
+The home side went ahead in the 60th minute through substitute Ivo Marsh.
+Captain Tom Reed sealed the win with a penalty after Marsh was brought down.
+Holm said her side had refused to panic.
+She did not say when defender Ade Bankole would return.
+Rovers manager Greta Holm praised the crowd.
+"""
+
+
+def _match() -> tuple[Article, list[Source]]:
+    article = make_article(MATCH, "rovers-united")
+    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
+                      start=0, end=len(article.text), text=article.text, sentences=())
+    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
+
+
+def test_a_claim_joining_two_sentences_needs_its_statement_in_them_not_only_its_names() -> None:
+    """"The referee who awarded the penalty was Ivo Marsh" takes the name from one sentence and "penalty" from
+    another; neither says who awarded it. Counted with the names, most of its words were in the two."""
+    article, sources = _match()
+    draft = "The referee who awarded the penalty was Ivo Marsh [1]."
+    answer = ground("Who was the referee who awarded the penalty?", draft, sources, {article.id: article},
+                    "The article does not say.")
+    assert answer.abstained, answer.text
+
+
+def test_a_claim_joining_a_name_to_a_sentence_that_says_she_is_kept() -> None:
+    article, sources = _match()
+    draft = "Greta Holm did not say when defender Ade Bankole would return [5]."
+    answer = ground("When will Ade Bankole return?", draft, sources, {article.id: article}, "The article does not say.")
+    assert not answer.abstained
+    assert {c.quote for c in answer.citations} == {
+        "Rovers manager Greta Holm praised the crowd.", "She did not say when defender Ade Bankole would return."
+    }

@@ -18,7 +18,7 @@ from assistant.conflicts import disagreement_clauses, figures_agree
 from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
-from assistant.textfacts import content_words, facts, overlap, supported
+from assistant.textfacts import content_words, facts, names, overlap, supported
 from index.text import NEGATION, related_stems
 
 __all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS"]
@@ -115,6 +115,16 @@ def is_supported(text: str, cited: Sequence[Source], dictated: Sequence[set[str]
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
+def _statement_held(text: str, pair: Sequence[Source]) -> bool:
+    """Whether the two sentences a claim joins hold most of its words besides names: names are checked on
+    their own, and counted again they carry a claim whose statement neither sentence makes ("The referee
+    who awarded the penalty was X" joins a sentence naming X to one about a penalty; neither says who
+    awarded it)."""
+    words = content_words(text) - _META - content_words(" ".join(names(text)))
+    evidence = content_words(" ".join(s.text for s in pair))
+    return len(held(words, evidence)) >= MIN_COVERAGE * len(words)
+
+
 def repair(
     text: str, cited: list[Source], sources: Sequence[Source], notes: list[str], ordered: Sequence[set[str]] = ()
 ) -> Sentence | None:
@@ -131,7 +141,11 @@ def repair(
         if _CAUSAL.search(text)
         else sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
     )
-    pairs = [sorted(p, key=lambda s: s.number) for p in combinations(near, 2) if is_supported(text, list(p), ordered)]
+    pairs = [
+        sorted(p, key=lambda s: s.number)
+        for p in combinations(near, 2)
+        if is_supported(text, list(p), ordered) and _statement_held(text, p)
+    ]
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
         return [Segment(text, tuple(cite(s) for s in pairs[0]))]
