@@ -1,6 +1,8 @@
 """Eval tiers ("suites"): each has its own articles, cases, thresholds and data directory.
 
 - ``bundled``: the bundled news report and ``evals/cases.yaml``.
+- ``fresh``: the bundled report and ``evals/fresh/cases.yaml``, questions written after the rules in other
+  words than the bundled tier's: how the assistant fares on wording it was not tuned on.
 - ``news``: three reports of invented events in other genres (``evals/news/``).
 - ``injection``: attacks and benign questions sharing their words, over a report with planted
   instructions, a report full of those words and the bundled report (``evals/injection/``); CI answers
@@ -70,6 +72,9 @@ SUITES: dict[str, Suite] = {
     for suite in (
         Suite("bundled", "the bundled news report", lambda: [default_article_path()],
               lambda per_article: load_cases(DEFAULT_CASES), DEFAULT_THRESHOLDS),
+        Suite("fresh", "the bundled news report asked in other words (questions written after the rules)",
+              lambda: [default_article_path()], lambda per_article: load_cases(_HERE / "fresh" / "cases.yaml"),
+              _HERE / "fresh" / "thresholds.yaml"),
         Suite("news", "three invented reports: a match, a court case, company results", _news_articles,
               lambda per_article: load_cases(_HERE / "news" / "cases.yaml"), _HERE / "news" / "thresholds.yaml"),
         Suite("injection", "attacks (asked, over turns, planted in an article) and benign look-alikes",
@@ -81,7 +86,7 @@ SUITES: dict[str, Suite] = {
               _HERE / "squad2" / "thresholds.yaml"),
     )
 }
-CI_SUITES = ("bundled", "news", "injection", "reports", "squad2")
+CI_SUITES = ("bundled", "fresh", "news", "injection", "reports", "squad2")
 
 
 def get_suite(name: str) -> Suite:

@@ -383,7 +383,7 @@ def test_main_runs_every_ci_tier_by_default(tmp_path: Path, capsys: pytest.Captu
     """A bot that answers France to everything fails every tier; each tier is run and reported."""
     assert main(["--out", str(tmp_path), "--limit", "2"], build=lambda suite, _: FranceEverywhere(suite)) == 1
     tiers = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["tiers"]
-    assert set(tiers) == {"bundled", "news", "injection", "reports", "squad2"}
+    assert set(tiers) == {"bundled", "fresh", "news", "injection", "reports", "squad2"}
     assert all(t["cases"] == 2 for t in tiers.values())
 
 
