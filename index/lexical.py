@@ -15,7 +15,7 @@ from index.text import STOPWORDS, stem
 __all__ = ["LexicalIndex", "tokenize"]
 
 # Bump when tokenize changes: an index built with other tokens is then rebuilt by the next run.
-FORMAT = 3
+FORMAT = 4
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
