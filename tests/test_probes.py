@@ -256,3 +256,30 @@ def test_a_claim_joining_a_name_to_a_sentence_that_says_she_is_kept() -> None:
     assert {c.quote for c in answer.citations} == {
         "Rovers manager Greta Holm praised the crowd.", "She did not say when defender Ade Bankole would return."
     }
+
+
+COMPANY = """Corvane results
+
+Corvane employs 3,100 people, two thirds of them in engineering.
+The company shipped 9,400 robots during the year.
+"""
+
+
+def _company() -> tuple[Article, list[Source]]:
+    article = make_article(COMPANY, "corvane")
+    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
+                      start=0, end=len(article.text), text=article.text, sentences=())
+    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
+
+
+def test_a_count_of_a_thing_the_article_names_otherwise_is_judged_by_the_other_checks() -> None:
+    """"How many staff…?" where the article counts "people": no sentence could give a figure for "staff",
+    so the counting pass does not refuse; "How many robots…?" still needs a figure for robots."""
+    article, sources = _company()
+    refusal = "The article does not say."
+    answer = ground("How many staff does Corvane have?", "Corvane has 3,100 people [2].", sources,
+                    {article.id: article}, refusal)
+    assert not answer.abstained and "3,100" in answer.text
+    answer = ground("How many robots did Corvane ship?", "Corvane has 3,100 people [2].", sources,
+                    {article.id: article}, refusal)
+    assert "3,100 people" not in answer.text
