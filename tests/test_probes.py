@@ -30,11 +30,16 @@ The manager did not say when Alisson would return.
 """
 
 
-def history() -> tuple[Article, list[Source]]:
-    article = make_article(HISTORY, "norman-conquest")
+def numbered(text: str, article_id: str) -> tuple[Article, list[Source]]:
+    """An article made of ``text`` and its numbered sentences, as one retrieved chunk gives them."""
+    article = make_article(text, article_id)
     hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
                       start=0, end=len(article.text), text=article.text, sentences=())
     return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
+
+
+def history() -> tuple[Article, list[Source]]:
+    return numbered(HISTORY, "norman-conquest")
 
 
 def number(sources: list[Source], fragment: str) -> int:
@@ -232,10 +237,7 @@ Rovers manager Greta Holm praised the crowd.
 
 
 def _match() -> tuple[Article, list[Source]]:
-    article = make_article(MATCH, "rovers-united")
-    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
-                      start=0, end=len(article.text), text=article.text, sentences=())
-    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
+    return numbered(MATCH, "rovers-united")
 
 
 def test_a_claim_joining_two_sentences_needs_its_statement_in_them_not_only_its_names() -> None:
@@ -266,10 +268,7 @@ The company shipped 9,400 robots during the year.
 
 
 def _company() -> tuple[Article, list[Source]]:
-    article = make_article(COMPANY, "corvane")
-    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
-                      start=0, end=len(article.text), text=article.text, sentences=())
-    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
+    return numbered(COMPANY, "corvane")
 
 
 def test_a_count_of_a_thing_the_article_names_otherwise_is_judged_by_the_other_checks() -> None:
