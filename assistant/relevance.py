@@ -26,10 +26,15 @@ _GENERAL = frozenset(
     known tell told show shows showed shown call called become became want wanted
     """.split()
 )
+def _degree(word_stem: str) -> str:
+    """A superlative's stem as its comparative's, which Snowball leaves apart: "deadliest" -> "deadlier"."""
+    return word_stem[:-4] + "ier" if word_stem.endswith("iest") and len(word_stem) >= 7 else word_stem
+
+
 def terms(text: str) -> set[str]:
-    """Stemmed content words and names of a text."""
+    """Stemmed content words and names of a text ("deadliest" and "deadlier" one term)."""
     words = {
-        stem(w) for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS | _GENERAL
+        _degree(stem(w)) for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS | _GENERAL
     }
     return words | names(text)
 

@@ -42,3 +42,15 @@ def test_an_answer_from_a_sentence_sharing_only_the_topic_is_not() -> None:
     assert not anchored("What were the names of the flood victims?", cited("Hollis"), SENTENCES)
     assert not anchored("Which flood was worst?", cited("Hollis"), SENTENCES)
     assert not anchored("What did the weather office say?", cited("Hollis"), SENTENCES)
+
+
+def test_a_comparative_and_its_superlative_are_one_term() -> None:
+    """Snowball stems "deadlier" and "deadliest" apart: a question about a deadlier storm is anchored by the
+    sentence calling one the deadliest."""
+    sentences = [
+        "It was the deadliest storm in the county since 1953.", "The storm closed the county's roads.",
+        "The storm shut the county's schools.", "The county asked for help after the storm.",
+    ]
+    question = "Since when has there been no deadlier storm in the county?"
+    assert anchored(question, [sentences[0]], sentences)
+    assert not anchored(question, [sentences[1]], sentences)
