@@ -5,6 +5,7 @@ Each probe is on a history or sports text, not on the bundled article, so nothin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -282,3 +283,23 @@ def test_a_count_of_a_thing_the_article_names_otherwise_is_judged_by_the_other_c
     answer = ground("How many robots did Corvane ship?", "Corvane has 3,100 people [2].", sources,
                     {article.id: article}, refusal)
     assert "3,100 people" not in answer.text
+
+
+def test_accounts_of_another_event_are_not_added_to_an_answer_about_this_one() -> None:
+    """A corpus holds two events; the other article's disagreement ("the former suggesting X and the latter
+    Y") shares the word "former" with a question about this one: its accounts are not this answer's."""
+    bakery, bakery_sources = numbered(
+        "Bakery blast\n\nPolice questioned a former tenant of the bakery.\nThe tenant was released on Friday.\n",
+        "bakery-blast",
+    )
+    other, other_sources = numbered(
+        "Memorial bombing\n\nThe exact nature of the blasts differs between Daesh and Iranian media, with the former "
+        "suggesting suicide bombers and the latter proposing a remote detonation.\n",
+        "memorial-bombing",
+    )
+    sources = [*bakery_sources, *(replace(s, number=s.number + len(bakery_sources)) for s in other_sources)]
+    retrieved = {(s.article_id, s.start) for s in sources}
+    answer = ground("When was the former tenant released?", "The tenant was released on Friday [3].", sources,
+                    {bakery.id: bakery, other.id: other}, "The article does not say.", retrieved)
+    assert not answer.abstained
+    assert {c.article_id for c in answer.citations} == {bakery.id} and not answer.conflicts

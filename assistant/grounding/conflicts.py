@@ -251,8 +251,8 @@ def conflicts(state: Grounding) -> None:
     cited = {c.article_id for sentence in state.sentences for seg in sentence for c in seg.citations}
     pool = _pool(state.question, cited, state.sources, state.articles)
     values, value_extra = _value_conflicts(state.question, state.sentences, pool, state.articles)
-    accounts, account_extra = _account_conflicts(
-        state.question, state.sentences, state.sources, state.retrieved, state.articles, state.contradicted
+    accounts, account_extra = _account_conflicts(  # from the articles about the question, as figures are
+        state.question, state.sentences, pool, state.retrieved, state.articles, state.contradicted
     )
     reported, reported_extra = (
         _report_accounts(state.question, state.sentences, pool, state.articles) if cited else ([], [])
