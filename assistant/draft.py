@@ -62,6 +62,16 @@ _CONNECTIVE = re.compile(
 )
 
 
+# An attribution inside a sentence joins two statements: "Iran promised compensation, with the article stating
+# that Iran has yet to respond". What comes before it is the model's own; each part is checked on its own.
+_INNER_ATTRIBUTION = re.compile(
+    r"[,;]?\s+(?:(?:and|with|while|but|as)\s+)?(?:the|this) (?:article|text|sources?) "
+    r"(?:states?|stating|says?|saying|mentions?|mentioning|notes?|noting|reports?|reporting|adds?|adding)"
+    r"(?: that)?[,:]?\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A sentence of the draft without its markers, and the source numbers it cites."""
@@ -97,7 +107,11 @@ def parse_draft(draft: str) -> list[Claim]:
             continue
         if not re.search(r"\w", text) and not numbers:
             continue
-        claims.append(Claim(text if re.search(r"\w", text) else "", tuple(dict.fromkeys(numbers))))
+        cited = tuple(dict.fromkeys(numbers))
+        parts = [p.strip() for p in _INNER_ATTRIBUTION.split(text)] if re.search(r"\w", text) else [""]
+        for part in (p for p in parts if p or len(parts) == 1):
+            part = part[:1].upper() + part[1:]
+            claims.append(Claim(part if part.endswith((".", "!", "?", "？")) or not part else part + ".", cited))
     return claims
 
 

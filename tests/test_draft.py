@@ -32,6 +32,11 @@ PARSES = [
     # an inference linking two sentences is the model's: the claim after it stands alone
     ("Therefore, 105 more houses were destroyed [2].", [Claim("105 more houses were destroyed.", (2,))]),
     ("So the bridge closed [2].", [Claim("So the bridge closed.", (2,))]),
+    # an attribution inside a sentence joins two statements, each checked on its own
+    ("The town promised aid, with the article stating that the bridge closed [2].",
+     [Claim("The town promised aid.", (2,)), Claim("The bridge closed.", (2,))]),
+    ("It rained, and the text says that roads flooded [1][2].",
+     [Claim("It rained.", (1, 2)), Claim("Roads flooded.", (1, 2))]),
     ("", []),
     ("   \n ", []),
 ]
