@@ -10,7 +10,7 @@ from index.text import STOPWORDS, WORD, fold, names, numbers, same_name, words
 
 __all__ = [
     "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
-    "strip_worked",
+    "strip_worked", "held",
 ]
 
 # A number that is not in the evidence may still be computed from it, when the claim says it computed:
@@ -31,11 +31,15 @@ def content_words(value: str) -> set[str]:
     return text.content_words(value, 4)
 
 
+def held(words: set[str], evidence: set[str]) -> set[str]:
+    """The stems among ``words`` that ``evidence`` holds, or holds a stem of the same family of ("injur" from
+    "injured" and "injuri" from "injuries": Snowball splits some families)."""
+    return {w for w in words if w in evidence or any(text.related_stems(w, e) for e in evidence)}
+
+
 def overlap(a: str, b: str) -> set[str]:
-    """Content stems of ``a`` that ``b`` shares, or shares a stem of the same family of
-    ("injur" from "injured" and "injuri" from "injuries": Snowball splits some families)."""
-    theirs = content_words(b)
-    return {w for w in content_words(a) if w in theirs or any(text.related_stems(w, t) for t in theirs)}
+    """Content stems of ``a`` that ``b`` shares (see ``held``)."""
+    return held(content_words(a), content_words(b))
 
 
 def derived(number: str, evidence_numbers: set[str]) -> bool:

@@ -18,8 +18,8 @@ from assistant.conflicts import disagreement_clauses, figures_agree
 from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
-from assistant.textfacts import content_words, facts, names, overlap, supported
-from index.text import NEGATION, related_stems
+from assistant.textfacts import content_words, facts, held, names, overlap, supported
+from index.text import NEGATION
 
 __all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS"]
 
@@ -81,12 +81,6 @@ def dictated(question: str) -> list[set[str]]:
 
 def _first_person(text: str) -> set[str]:
     return {w.lower() for w in _FIRST_PERSON.findall(text)}
-
-
-def held(words: set[str], evidence: set[str]) -> set[str]:
-    """The words whose stem the evidence holds, or a stem of the same family that Snowball split
-    ("injur" from "injured" and "injuri" from "injuries")."""
-    return {w for w in words if w in evidence or any(related_stems(w, e) for e in evidence)}
 
 
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
