@@ -27,8 +27,7 @@ def _counting_things(
     kept = [s for s in sentences if gives_count(things, text_of(s))]
     if kept or not sentences:
         return kept
-    wanted = {stem(w) for w in things}
-    if not any(related_stems(w, h) for source in sources for h in map(stem, source.text.split()) for w in wanted):
+    if not any(_names_group((thing,), source.text) for source in sources for thing in things):
         # No sentence names the thing ("staff", "attackers"): the article counts it in other words
         # ("3,100 people", "two suicide bombers"), so a sentence giving a figure is judged by the other checks.
         return [s for s in sentences if numbers(text_of(s))]
