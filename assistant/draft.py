@@ -81,7 +81,8 @@ class Claim:
 
 
 def _strip(text: str) -> str:
-    text = _MARKER_SUBJECT.sub("The article ", text, count=1) if _MARKER_SUBJECT.match(text) else text
+    if subject := _MARKER_SUBJECT.match(text):
+        text = "The article " + text[subject.end() :]
     text = _MARKER_RUN.sub("", text)
     text = _SOURCE_TALK.sub("", text)
     for opening_pattern in (_POLARITY, _CONNECTIVE, _ATTRIBUTION):  # "Yes, the article states that x" -> "X"
@@ -108,10 +109,10 @@ def parse_draft(draft: str) -> list[Claim]:
         if not re.search(r"\w", text) and not numbers:
             continue
         cited = tuple(dict.fromkeys(numbers))
-        parts = [p.strip() for p in _INNER_ATTRIBUTION.split(text)] if re.search(r"\w", text) else [""]
-        for part in (p for p in parts if p or len(parts) == 1):
-            part = part[:1].upper() + part[1:]
-            claims.append(Claim(part if part.endswith((".", "!", "?", "？")) or not part else part + ".", cited))
+        parts = [p.strip() for p in _INNER_ATTRIBUTION.split(text)] if re.search(r"\w", text) else []
+        for part in [p for p in parts if p] or [""]:
+            ended = part if not part or part.endswith((".", "!", "?", "？")) else part + "."
+            claims.append(Claim(ended[:1].upper() + ended[1:], cited))
     return claims
 
 
