@@ -10,7 +10,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
@@ -74,7 +74,18 @@ def _hit(doc: Document) -> ChunkRecord:
     )
 
 
-def in_top_hits(sources: Sequence[Source], hits: Sequence[ChunkRecord], top: int = 4) -> set[tuple[str, int]]:
+class Hit(Protocol):
+    """Where a retrieved chunk lies: a stored ``ChunkRecord``, or a logged one."""
+
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def in_top_hits(sources: Sequence[Source], hits: Sequence[Hit], top: int = 4) -> set[tuple[str, int]]:
     """(article id, start) of the sources inside the ``top`` best hits."""
     return {
         (s.article_id, s.start)
@@ -82,6 +93,27 @@ def in_top_hits(sources: Sequence[Source], hits: Sequence[ChunkRecord], top: int
         for h in hits[:top]
         if h.article_id == s.article_id and h.start <= s.start < h.end
     }
+
+
+def ground_draft(
+    question: str,
+    text: str,
+    focused: bool,
+    sources: Sequence[Source],
+    articles: Mapping[str, Article],
+    refusal: str,
+    retrieved: set[tuple[str, int]],
+    without: frozenset[str] = frozenset(),
+) -> Answer:
+    """A draft grounded in its sources; one from the focused second pass is kept only when it cites a sentence
+    holding a distinctive term of the question (``anchored``). Pure: the eval and scripts/regrade.py re-ground
+    logged drafts with it."""
+    answer = ground(question, text, sources, articles, refusal, retrieved, without)
+    if focused and not answer.abstained:
+        if not anchored(question, [c.quote for c in answer.citations], [s.text for s in sources]):
+            note = "second-pass answer dropped: its sources share no distinctive term with the question"
+            answer = Answer(refusal, True, notes=(*answer.notes, note))
+    return answer
 
 
 def hinted(prefix: Prefix | None, related_chars: int) -> bool:
@@ -286,16 +318,10 @@ class Assistant:
 
     def grounded(self, prepared: Prepared, draft: Draft, without: frozenset[str] = frozenset()) -> Answer:
         """The draft grounded in the prepared sources (pure: the eval re-grounds drafts with passes off)."""
-        answer = ground(
-            prepared.question, draft.text, prepared.sources, prepared.articles, self.prompts.refusal,
+        return ground_draft(
+            prepared.question, draft.text, draft.focused, prepared.sources, prepared.articles, self.prompts.refusal,
             prepared.retrieved, without,
         )
-        if draft.focused and not answer.abstained:
-            sentences = [s.text for s in prepared.sources]
-            if not anchored(prepared.question, [c.quote for c in answer.citations], sentences):
-                note = "second-pass answer dropped: its sources share no distinctive term with the question"
-                answer = Answer(self.prompts.refusal, True, notes=(*answer.notes, note))
-        return answer
 
     def _finish(self, prepared: Prepared, draft: Draft) -> Answer:
         answer = self.grounded(prepared, draft, self.without)

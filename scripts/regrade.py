@@ -25,28 +25,22 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.answer import Answer  # noqa: E402
-from assistant.grounding import ground  # noqa: E402
-from assistant.relevance import anchored  # noqa: E402
+from assistant.assistant import ground_draft, in_top_hits  # noqa: E402
+from assistant.prompting import Prompts  # noqa: E402
 from assistant.sources import Source  # noqa: E402
+from evals.scorers import Span  # noqa: E402
 from evals.suites import CI_SUITES, get_suite  # noqa: E402
 from index import Article, load_article  # noqa: E402
 
-REFUSAL = (Path(__file__).resolve().parents[1] / "prompts" / "refusal.txt").read_text(encoding="utf-8").strip()
+REFUSAL = Prompts.load().refusal
 
 
 def regrounded(entry: dict[str, Any], articles: dict[str, Article]) -> Answer:
-    """One logged answer grounded again: its sources rebuilt from the articles, its draft unchanged."""
+    """One logged answer grounded again, as the assistant grounds a draft: its sources rebuilt from the
+    articles, its draft and question (the whole request, as asked) unchanged."""
     sources = [Source(n, a, start, end, articles[a].text[start:end]) for n, a, start, end in entry["sources"]]
-    top = entry["hits"][:4]
-    retrieved = {
-        (s.article_id, s.start) for s in sources for a, lo, hi in top if a == s.article_id and lo <= s.start < hi
-    }
-    answer = ground(entry["asked"] or entry["question"], entry["draft"], sources, articles, REFUSAL, retrieved)
-    if entry["focused"] and not answer.abstained and not anchored(
-        entry["question"], [c.quote for c in answer.citations], [s.text for s in sources]
-    ):
-        return Answer(REFUSAL, True, notes=answer.notes)
-    return answer
+    retrieved = in_top_hits(sources, [Span(a, start, end) for a, start, end in entry["hits"]])
+    return ground_draft(entry["question"], entry["draft"], entry["focused"], sources, articles, REFUSAL, retrieved)
 
 
 def label(case: dict[str, Any]) -> str:
