@@ -16,8 +16,8 @@ from functools import lru_cache
 import Stemmer
 
 __all__ = [
-    "WORD", "MARKER", "NEGATION", "STOPWORDS", "fold", "words", "stem", "stems", "content_words", "numbers", "names",
-    "same_name", "related_stems", "lower_initials", "UNIT_WORDS", "TEN_WORDS",
+    "WORD", "MARKER", "NEGATION", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems", "content_words",
+    "numbers", "names", "same_name", "related_stems", "lower_initials", "UNIT_WORDS", "TEN_WORDS",
 ]
 
 # A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
@@ -25,6 +25,13 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 # Words that state something was not done or said ("did not say", "declined to comment", "has yet to").
 NEGATION = re.compile(r"\b(?:not|no|never|nor|yet to|declined|refused)\b|n't\b", re.IGNORECASE)
+# A verb reporting what someone said or wrote: "X said …", "X described …", "X claimed …".
+REPORTING = re.compile(
+    r"\b(?:said|says|told|tells|stated|states|reported|reports|described|describes|claimed|claims|alleged|"
+    r"alleges|suggested|suggests|proposed|proposes|announced|announces|insisted|insists|maintained|maintains|"
+    r"estimated|estimates|confirmed|confirms|denied|denies|wrote|writes|noted|notes|argued|argues|added|adds)\b",
+    re.IGNORECASE,
+)
 STOPWORDS = frozenset(
     """a about above according after again against all also although amid an and any are as at be because
     been before being both but by can could did do does doing during each either even first for from further

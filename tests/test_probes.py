@@ -303,3 +303,33 @@ def test_accounts_of_another_event_are_not_added_to_an_answer_about_this_one() -
                     {bakery.id: bakery, other.id: other}, "The article does not say.", retrieved)
     assert not answer.abstained
     assert {c.article_id for c in answer.citations} == {bakery.id} and not answer.conflicts
+
+
+HARBOUR = """Harbour fires
+
+Two fires broke out near the harbour in Velmar on Sunday, damaging 40 homes.
+Before the police spoke, local engineers said the fires resembled an electrical fault, like earlier ones.
+Accounts differ between the engineers and the fire service, the latter proposing arson with petrol.
+"""
+
+
+def test_a_statement_is_not_attributed_to_a_speaker_another_sentence_names() -> None:
+    """"The fire service described the fires as an electrical fault" takes its speaker from one sentence and
+    its statement from another, where engineers said it: a misattribution, dropped however it is cited (what
+    the fire service's sentence says may be quoted instead)."""
+    article, sources = numbered(HARBOUR, "harbour-fires")
+    refusal = "The article does not say."
+    for draft in ("The fire service described the fires as an electrical fault, like earlier ones [2][3].",
+                  "The fire service described the fires as an electrical fault, like earlier ones."):
+        answer = ground("What did the fire service say caused the fires?", draft, sources, {article.id: article}, refusal)
+        assert "electrical" not in answer.text, answer.text
+
+
+def test_a_statement_cited_to_the_sentence_of_its_speaker_is_kept() -> None:
+    article, sources = numbered(HARBOUR, "harbour-fires")
+    refusal = "The article does not say."
+    for draft in ("Local engineers said the fires resembled an electrical fault [3].",
+                  "The fires resembled an electrical fault, according to local engineers [3].",
+                  "The fire service proposed arson with petrol [4]."):
+        answer = ground("What caused the fires?", draft, sources, {article.id: article}, refusal)
+        assert not answer.abstained, draft

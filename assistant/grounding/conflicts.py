@@ -23,7 +23,7 @@ from assistant.question import analyse
 from assistant.sources import Source
 from assistant.textfacts import content_words, names, numbers, overlap
 from index import Article
-from index.text import lower_initials, related_stems, same_name, stem
+from index.text import REPORTING, lower_initials, related_stems, same_name, stem
 
 __all__ = ["conflicts"]
 
@@ -32,10 +32,7 @@ _TOPICS = {"deaths": "the death toll", "injuries": "the number injured", "second
 _WHY = re.compile(r"\s*why\b", re.IGNORECASE)
 # Clauses set against each other inside one sentence, and words reporting who gives an account.
 _CONTRAST = re.compile(r"\s*(?:;|,?\s*\b(?:while|whereas|but|however)\b,?)\s*", re.IGNORECASE)
-_REPORTED = re.compile(
-    r"\b(?:said|says|told|tells|reported|reports|stated|states|claimed|claims|estimated|estimates|insisted|"
-    r"maintained|according to|records?)\b", re.IGNORECASE,
-)
+_REPORTED = re.compile(REPORTING.pattern + r"|\baccording to\b|\brecords?\b", re.IGNORECASE)
 
 
 def _about(question: str, article: Article) -> bool:

@@ -19,9 +19,11 @@ from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, held, names, overlap, supported
-from index.text import NEGATION
+from index.text import NEGATION, REPORTING
 
-__all__ = ["support", "accept", "is_supported", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS"]
+__all__ = [
+    "support", "accept", "is_supported", "attributed", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS",
+]
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
@@ -86,6 +88,47 @@ def _first_person(text: str) -> set[str]:
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
+# A claim reporting what someone said: "Iranian media described X", "X, according to the police". Who said
+# it is part of the fact: the cited sentence holding most of what is reported must name the speaker too, or a
+# speaker from one sentence and a statement from another make a misattribution ("Iranian media described the
+# blasts as a terrorist attack" joined "Iranian media" to what analysts said in another sentence). Only the
+# speaker's common nouns are asked for (media, police, analysts): names are checked on their own, and one
+# party goes by several names ("ISIS, also known as Daesh").
+_SPEAKER_OPENS = re.compile(  # up to five words, no punctuation, then a reporting verb
+    r"^\W*(?P<speaker>[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,4}?)\s+" + REPORTING.pattern + r"(?P<said>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_ACCORDING_TO = re.compile(r"[,;]?\s*\baccording to (?P<speaker>[^,;.]+)[,;]?", re.IGNORECASE)
+# Who the model means when it names the text itself as the speaker ("the report states that…").
+_THE_TEXT = content_words("article text source sources report story passage document context statement")
+
+
+def _attribution(text: str) -> tuple[set[str], set[str]] | None:
+    """(the speaker's common nouns, the reported words) of a claim reporting what someone said, or None: no
+    speaker named, a pronoun ("he said"), a name only, or the text itself."""
+    if m := _SPEAKER_OPENS.match(text):
+        speaker, said = m.group("speaker"), m.group("said")
+    elif m := _ACCORDING_TO.search(text):
+        speaker, said = m.group("speaker"), text[: m.start()] + " " + text[m.end():]
+    else:
+        return None
+    who = content_words(speaker) - content_words(" ".join(names(speaker))) - _THE_TEXT
+    return (who, content_words(said)) if who else None
+
+
+def attributed(text: str, cited: Sequence[Source]) -> bool:
+    """Whether one cited sentence holds the speaker's common nouns and most of what a reported claim reports
+    (true for a claim that reports no one's words)."""
+    parts = _attribution(text)
+    if parts is None:
+        return True
+    who, said = parts
+    for source in cited:
+        have = content_words(source.text)
+        if held(who, have) == who and len(held(said, have)) >= MIN_COVERAGE * len(said):
+            return True
+    return False
+
 
 def is_supported(text: str, cited: Sequence[Source], dictated: Sequence[set[str]] = ()) -> bool:
     """Its facts (numbers, names) are in the cited sentences, so are most of its words (all of them when it
@@ -106,6 +149,8 @@ def is_supported(text: str, cited: Sequence[Source], dictated: Sequence[set[str]
     if not _first_person(text) <= _first_person(evidence):
         return False
     if not figures_agree(text, [s.text for s in cited]):
+        return False
+    if not attributed(text, cited):
         return False
     return not (_AGREEMENT.search(text) and any(disagreement_clauses(s) is not None for s in cited))
 
