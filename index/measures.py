@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import stem
+from index.text import thing_stem
 
 __all__ = [
     "MEASURES", "measure_of", "measures_in", "asked_measures", "counted_words", "counted_group", "gives_count",
@@ -101,10 +101,10 @@ def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bo
     """Whether the text gives a figure for the counted thing: a number at most three words before one of
     its words, matched on their stems ("two explosions", "twin blasts" for "blasts")."""
     tokens = re.findall(r"[\w'-]+", text.lower())
-    wanted = {stem(w) for w in words}
+    wanted = {thing_stem(w) for w in words}
     for i, token in enumerate(tokens):
         before = tokens[max(0, i - 3) : i]
-        if stem(token) in wanted and any(
+        if thing_stem(token) in wanted and any(
             _COUNTS.fullmatch(t) or (ordinals and _ORDINALS.fullmatch(t)) for t in before
         ):
             return True

@@ -17,7 +17,8 @@ import Stemmer
 
 __all__ = [
     "WORD", "MARKER", "NEGATION", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems", "content_words",
-    "numbers", "names", "same_name", "related_stems", "lower_initials", "UNIT_WORDS", "TEN_WORDS",
+    "numbers", "names", "same_name", "thing_stem", "same_thing", "related_stems", "lower_initials", "UNIT_WORDS",
+    "TEN_WORDS",
 ]
 
 # A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
@@ -67,6 +68,26 @@ def stem(word: str) -> str:
     """Snowball English stem of a folded word without its possessive ("Bombings" -> "bomb")."""
     word = fold(word).removesuffix("'s").strip("'-")
     return str(_STEMMER.stemWord(word))
+
+
+# A noun naming who does something ("attackers", "officers", "protesters"), which Snowball stems as the deed
+# ("attack", "offic", "protest"): counted, who attacked is another thing than the attack.
+_DOER = re.compile(r"(er|or)s?$")
+
+
+def thing_stem(word: str) -> str:
+    """A counted noun's stem, keeping the doer's ending Snowball drops: "attackers" -> "attacker" (not the
+    "attack"), "officers" -> "officer" (not the "office"); any other word's stem is ``stem``'s."""
+    s = stem(word)
+    m = _DOER.search(word.lower())
+    return s + m.group(1) if m and not s.endswith(m.group(1)) else s
+
+
+def same_thing(a: str, b: str) -> bool:
+    """Whether two thing stems name one thing: related stems, unless one is the other's doer ("attacker" and
+    "attack")."""
+    short, long = sorted((a, b), key=len)
+    return related_stems(a, b) and long[len(short):] not in ("er", "or")
 
 
 def stems(text: str) -> list[str]:

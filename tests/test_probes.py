@@ -333,3 +333,15 @@ def test_a_statement_cited_to_the_sentence_of_its_speaker_is_kept() -> None:
                   "The fire service proposed arson with petrol [4]."):
         answer = ground("What caused the fires?", draft, sources, {article.id: article}, refusal)
         assert not answer.abstained, draft
+
+
+def test_counting_doers_is_not_counting_their_deeds() -> None:
+    """"How many attackers?" is not answered by "two attacks": Snowball stems both "attack". No sentence
+    names the attackers, so a sentence counting them in other words is judged by the other checks."""
+    article, sources = numbered(
+        "Depot raids\n\nThe depot suffered two attacks in March.\nWitnesses saw four masked men at the gate.\n",
+        "depot-raids",
+    )
+    answer = ground("How many attackers were involved?", "Witnesses saw four masked men at the gate [3].", sources,
+                    {article.id: article}, "The article does not say.")
+    assert "four" in answer.text and "two attacks" not in answer.text, answer.text

@@ -14,7 +14,7 @@ from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_o
 from assistant.sources import Source
 from assistant.textfacts import numbers
 from index.measures import counted_group, counted_words, gives_count
-from index.text import related_stems, stem, stems
+from index.text import same_thing, thing_stem, words
 
 __all__ = ["counting"]
 
@@ -73,9 +73,10 @@ def _counting_what_was_asked(
 
 
 def _names_group(group: tuple[str, ...], text: str) -> bool:
-    """Whether a text names whom the question counts ("firefighters"): every word, or one of its family."""
-    have = stems(text)
-    return all(any(related_stems(stem(w), h) for h in have) for w in group)
+    """Whether a text names whom the question counts ("firefighters"): every word, or one of its family
+    (not the deed of a doer: "attack" does not name "attackers")."""
+    have = {thing_stem(w) for w in words(text)}
+    return all(any(same_thing(thing_stem(w), h) for h in have) for w in group)
 
 
 def counting(state: Grounding) -> None:
