@@ -10,14 +10,14 @@ Pure functions over the numbered sources.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.sources import Source
 from assistant.textfacts import STOPWORDS, WORD, content_words, names, supported
-from index.text import NEGATION, related_stems, stem
+from index.text import NEGATION, numbers, related_stems, stem
 
-__all__ = ["Premise", "presupposition", "check_premise"]
+__all__ = ["Premise", "presupposition", "check_premise", "unstated_numbers"]
 
 _WHY = re.compile(
     r"^\s*why\s+(?:did|does|do|was|were|is|are|has|have|had|would|will)\s+(?P<clause>.+?)[\s?.!]*$",
@@ -135,3 +135,45 @@ def check_premise(
     top, best = max(ranked, key=lambda x: x[0])
     nearest = frozenset((s.article_id, s.start) for key, s in ranked if key[:2] == top[:2])
     return Premise(clause, absent, best, nearest)
+
+
+# A number the question states is a premise too ("What was the Six Years War?", "Who scored in the 90th
+# minute?"): when no article states it, no sentence answers about it. Not a number the question compares with
+# ("Were more than 50 people hurt?"), nor one counting what it asks for ("What are three kinds of …?", "Name
+# two …"): an answer need not state those. Nor one: "one" and "first" are as often a pronoun or an adverb as
+# a count ("Which one …?", "the first name").
+_NUMBER_TOKEN = re.compile(  # a figure or a word; digits inside a code ("X.25", "10BASE5", "base64") are none
+    r"(?<![\w.])\d[\d,.]*(?:[-–]\d+)?(?:[^\W\d_]{1,3})?(?![\w]|\.\w)|\b[^\W\d_]+(?:-[^\W\d_]+)*\b"
+)
+_COMPARED = re.compile(
+    r"\b(?:than|over|under|above|below|beyond|least|most|up to|nearly|almost|about|around|roughly|approximately"
+    r"|exceed(?:s|ed|ing)?)\s*$",
+    re.IGNORECASE,
+)
+_COUNTS_ASKED = re.compile(
+    r"^\W*(?:what|which|who|name|list|give|identify|mention)\b(?:\s+(?:are|were|is|was|the|me|of))*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _premised_numbers(question: str) -> list[tuple[str, set[str]]]:
+    """The numbers a question takes as given: (as written, values), besides compared, counted and one."""
+    found = []
+    for match in _NUMBER_TOKEN.finditer(question):
+        values = numbers(match.group()) - {"1"}
+        if not values:
+            continue
+        before, token = question[: match.start()], match.group().rstrip(",.")
+        counted = _COUNTS_ASKED.match(before) and not token[0].isupper()  # "the Nine Years War" is a name
+        if not (_COMPARED.search(before) or counted):
+            found.append((token, values))
+    return found
+
+
+def unstated_numbers(question: str, texts: Iterable[str]) -> list[str]:
+    """The numbers the question takes as given (as written) that none of the texts states."""
+    premised = _premised_numbers(question)
+    if not premised:
+        return []
+    stated = set().union(*(numbers(t) for t in texts))
+    return [token for token, values in premised if not values & stated]

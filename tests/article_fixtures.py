@@ -24,16 +24,18 @@ def flood() -> Article:
 
 def flood_sources() -> tuple[Article, list[Source]]:
     """The article and all its sentences as numbered sources (the whole article fits the budget)."""
-    article = flood()
-    hit = ChunkRecord(
-        id="c1", article_id=article.id, title=article.title, revision=article.revision,
-        start=0, end=len(article.text), text=article.text, sentences=(),
-    )
-    grouped = select_sources([hit], {article.id: article}, 10_000)
-    return article, [s for g in grouped for s in g.sources]
+    return numbered(FLOOD_TEXT, "riverton-flood")
 
 
 def number_of(sources: list[Source], fragment: str) -> int:
     """The source number of the sentence containing ``fragment``."""
     (source,) = [s for s in sources if fragment in s.text]
     return source.number
+
+
+def numbered(text: str, article_id: str) -> tuple[Article, list[Source]]:
+    """An article made of ``text`` and its numbered sentences, as one retrieved chunk gives them."""
+    article = make_article(text, article_id)
+    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
+                      start=0, end=len(article.text), text=article.text, sentences=())
+    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]

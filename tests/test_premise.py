@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from assistant.grounding import ground
 from assistant.premise import check_premise, presupposition
-from tests.article_fixtures import flood_sources, number_of
+from assistant.sources import Source
+from index import Article
+from tests.article_fixtures import flood_sources, number_of, numbered
 
 ARTICLE, SOURCES = flood_sources()
 REFUSAL = "The article does not say."
@@ -120,3 +122,74 @@ def test_the_sentence_negating_an_unstated_premise_is_the_closest() -> None:
     premise = check_premise("Why did the firm decide to appeal the fine?", sources)
     assert premise is not None and premise.absent == {"decide"}
     assert premise.closest is not None and "would not appeal" in premise.closest.text
+
+
+WAR = """The Seven Years' War
+
+The Seven Years' War began in 1756 and ended in 1763.
+Its North American theater is called the French and Indian War.
+Six British forts fell in the first two years.
+"""
+
+
+def _war() -> tuple[Article, list[Source]]:
+    return numbered(WAR, "seven-years-war")
+
+
+def test_a_number_the_question_states_is_a_premise_no_article_may_state() -> None:
+    from assistant.premise import unstated_numbers
+
+    text = [WAR]
+    assert unstated_numbers("What was the Nine Years' War?", text) == ["Nine"]  # a number word in a name
+    assert unstated_numbers("What happened in 1745?", text) == ["1745"]
+    assert unstated_numbers("Which fort fell in the 3rd year?", text) == ["3rd"]  # an ordinal
+    assert unstated_numbers("What did the 1950s bring?", text) == ["1950s"]
+    assert unstated_numbers("What was the Seven Years' War?", text) == []
+    assert unstated_numbers("Which six forts fell?", text) == []  # stated as a word, asked as one too
+    assert unstated_numbers("When did the war begin, in 1756?", text) == []
+
+
+def test_compared_counted_and_one_are_not_premises() -> None:
+    from assistant.premise import unstated_numbers
+
+    text = [WAR]
+    assert unstated_numbers("Did more than 4 forts fall?", text) == []  # compared with
+    assert unstated_numbers("Did the war last at least 5 years?", text) == []
+    assert unstated_numbers("What are the two names of the war in America?", text) == []  # counts the answer
+    assert unstated_numbers("Name three forts.", text) == []
+    assert unstated_numbers("Which one of the forts fell first?", text) == []  # "one" is not a count
+    assert unstated_numbers("What is X.25?", ["X.25 is a protocol."]) == []  # digits inside a code
+    assert unstated_numbers("What does X.26 do?", ["X.25 is a protocol."]) == []  # a code, not a number
+
+
+def test_an_answer_to_a_question_about_an_unstated_number_is_not_given() -> None:
+    """"What was the Nine Years' War?" answered with the Seven Years' War's sentence: supported, and wrong."""
+    article, sources = _war()
+    draft = "It began in 1756 and ended in 1763 [1]."
+    answer = ground("What was the Nine Years' War?", draft, sources, {article.id: article}, REFUSAL)
+    assert answer.abstained, answer.text
+    assert any("'Nine'" in note for note in answer.notes)
+    kept = ground("What was the Seven Years' War?", draft, sources, {article.id: article}, REFUSAL)
+    assert not kept.abstained
+
+
+def test_a_number_only_another_article_states_is_not_stated_by_the_cited_one() -> None:
+    """Several articles indexed together: "Article 20" of one text is no premise stated by another's sentence."""
+    from assistant.sources import select_sources
+    from index import make_article
+    from index.store import ChunkRecord
+
+    war = make_article(WAR, "seven-years-war")
+    other = make_article("The treaty\n\nArticle 20 of the treaty set the border.\n", "treaty")
+    articles = {a.id: a for a in (war, other)}
+    hits = [ChunkRecord(id=a.id, article_id=a.id, title=a.title, revision=a.revision, start=0, end=len(a.text),
+                        text=a.text, sentences=()) for a in (war, other)]
+    sources = [s for g in select_sources(hits, articles, 10_000) for s in g.sources]
+    n = next(s.number for s in sources if "1756" in s.text)
+    draft = f"It began in 1756 and ended in 1763 [{n}]."
+    answer = ground("What did Article 20 of the war's treaty say?", draft, sources, articles, REFUSAL)
+    assert answer.abstained, answer.text
+    m = next(s.number for s in sources if "Article 20" in s.text)
+    kept = ground("What did Article 20 of the treaty set?", f"Article 20 set the border [{m}].", sources, articles,
+                  REFUSAL)
+    assert not kept.abstained, kept.notes

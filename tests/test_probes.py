@@ -13,10 +13,10 @@ import pytest
 
 from assistant.conflicts import disagreement_clauses, value_conflicts
 from assistant.grounding import ground
-from assistant.sources import Source, select_sources
+from assistant.sources import Source
 from assistant.textfacts import names, numbers, supported
 from index import Article, make_article, split_sentences
-from index.store import ChunkRecord
+from tests.article_fixtures import numbered
 
 HISTORY = """The Norman conquest
 
@@ -29,14 +29,6 @@ Accounts of the battle differ, with the chroniclers blaming Harold's haste and l
 The manager confirmed Salah will miss two games.
 The manager did not say when Alisson would return.
 """
-
-
-def numbered(text: str, article_id: str) -> tuple[Article, list[Source]]:
-    """An article made of ``text`` and its numbered sentences, as one retrieved chunk gives them."""
-    article = make_article(text, article_id)
-    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
-                      start=0, end=len(article.text), text=article.text, sentences=())
-    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
 
 
 def history() -> tuple[Article, list[Source]]:

@@ -1,11 +1,12 @@
 """Pass ``premise``: a why-question whose clause no source states ("Why did the single explosion …?"), or
 that the sources negate ("Why did the firm appeal?" where it "would not appeal"), gets no answer repeating
-the premise, and the sentence closest to the clause (a negating one first) is quoted instead."""
+the premise, and the sentence closest to the clause (a negating one first) is quoted instead. A question
+stating a number that no article the answer cites states ("What was the Six Years War?") is not answered."""
 
 from __future__ import annotations
 
 from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
-from assistant.premise import Premise, check_premise
+from assistant.premise import Premise, check_premise, unstated_numbers
 
 __all__ = ["premise"]
 
@@ -32,6 +33,15 @@ def _correct_premise(
 
 
 def premise(state: Grounding) -> None:
+    cited = {c.article_id for sentence in state.sentences for seg in sentence for c in seg.citations}
+    absent = unstated_numbers(state.question, (s.text for s in state.sources if s.article_id in cited))
+    if absent:  # the sources may be a few of its sentences: the whole articles are asked
+        absent = unstated_numbers(state.question, (a.text for aid, a in state.articles.items() if aid in cited))
+    if absent and state.sentences:
+        state.notes.append(f"not answered: the question's {', '.join(map(repr, absent))} is stated nowhere in the "
+                           "articles the answer cites")
+        state.sentences = []
+        return
     found = check_premise(state.question, state.sources, state.retrieved)
     if found is not None:
         state.sentences = _correct_premise(found, state.sentences, state.notes)
