@@ -35,7 +35,15 @@ def number_of(sources: list[Source], fragment: str) -> int:
 
 def numbered(text: str, article_id: str) -> tuple[Article, list[Source]]:
     """An article made of ``text`` and its numbered sentences, as one retrieved chunk gives them."""
-    article = make_article(text, article_id)
-    hit = ChunkRecord(id="c", article_id=article.id, title=article.title, revision=article.revision,
-                      start=0, end=len(article.text), text=article.text, sentences=())
-    return article, [s for g in select_sources([hit], {article.id: article}, 10_000) for s in g.sources]
+    articles, sources = numbered_corpus((text, article_id))
+    (article,) = articles.values()
+    return article, sources
+
+
+def numbered_corpus(*texts: tuple[str, str]) -> tuple[dict[str, Article], list[Source]]:
+    """Articles made of (text, id) pairs and their sentences numbered across them, each article one retrieved
+    chunk."""
+    articles = {a.id: a for a in (make_article(text, article_id) for text, article_id in texts)}
+    hits = [ChunkRecord(id=a.id, article_id=a.id, title=a.title, revision=a.revision, start=0, end=len(a.text),
+                        text=a.text, sentences=()) for a in articles.values()]
+    return articles, [s for g in select_sources(hits, articles, 10_000) for s in g.sources]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from assistant.grounding import ground
-from assistant.premise import check_premise, presupposition
+from assistant.premise import check_premise, presupposition, unstated_numbers
 from assistant.sources import Source
 from index import Article
-from tests.article_fixtures import flood_sources, number_of, numbered
+from tests.article_fixtures import flood_sources, number_of, numbered, numbered_corpus
 
 ARTICLE, SOURCES = flood_sources()
 REFUSAL = "The article does not say."
@@ -137,8 +137,6 @@ def _war() -> tuple[Article, list[Source]]:
 
 
 def test_a_number_the_question_states_is_a_premise_no_article_may_state() -> None:
-    from assistant.premise import unstated_numbers
-
     text = [WAR]
     assert unstated_numbers("What was the Nine Years' War?", text) == ["Nine"]  # a number word in a name
     assert unstated_numbers("What happened in 1745?", text) == ["1745"]
@@ -150,8 +148,6 @@ def test_a_number_the_question_states_is_a_premise_no_article_may_state() -> Non
 
 
 def test_compared_counted_and_one_are_not_premises() -> None:
-    from assistant.premise import unstated_numbers
-
     text = [WAR]
     assert unstated_numbers("Did more than 4 forts fall?", text) == []  # compared with
     assert unstated_numbers("Did the war last at least 5 years?", text) == []
@@ -175,16 +171,9 @@ def test_an_answer_to_a_question_about_an_unstated_number_is_not_given() -> None
 
 def test_a_number_only_another_article_states_is_not_stated_by_the_cited_one() -> None:
     """Several articles indexed together: "Article 20" of one text is no premise stated by another's sentence."""
-    from assistant.sources import select_sources
-    from index import make_article
-    from index.store import ChunkRecord
-
-    war = make_article(WAR, "seven-years-war")
-    other = make_article("The treaty\n\nArticle 20 of the treaty set the border.\n", "treaty")
-    articles = {a.id: a for a in (war, other)}
-    hits = [ChunkRecord(id=a.id, article_id=a.id, title=a.title, revision=a.revision, start=0, end=len(a.text),
-                        text=a.text, sentences=()) for a in (war, other)]
-    sources = [s for g in select_sources(hits, articles, 10_000) for s in g.sources]
+    articles, sources = numbered_corpus(
+        (WAR, "seven-years-war"), ("The treaty\n\nArticle 20 of the treaty set the border.\n", "treaty")
+    )
     n = next(s.number for s in sources if "1756" in s.text)
     draft = f"It began in 1756 and ended in 1763 [{n}]."
     answer = ground("What did Article 20 of the war's treaty say?", draft, sources, articles, REFUSAL)

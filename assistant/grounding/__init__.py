@@ -7,7 +7,7 @@ An ordered list of passes, one file each, each reading and rewriting one ``Groun
     asked      the answer says what the question's distinctive terms ask about
     kind       the answer gives the kind of thing asked for (a name for "who", a number for "how many")
     premise    a why-question's unstated or negated premise is not repeated; the closest sentence is quoted;
-               a question stating a number no article states is not answered
+               a question stating a number that no article the answer cites states is not answered
     conflicts  different figures and accounts of what was asked are added, each cited
 
 then every quote is verified against the article and the markers are numbered (never switched off).

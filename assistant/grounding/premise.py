@@ -34,9 +34,7 @@ def _correct_premise(
 
 def premise(state: Grounding) -> None:
     cited = {c.article_id for sentence in state.sentences for seg in sentence for c in seg.citations}
-    absent = unstated_numbers(state.question, (s.text for s in state.sources if s.article_id in cited))
-    if absent:  # the sources may be a few of its sentences: the whole articles are asked
-        absent = unstated_numbers(state.question, (a.text for aid, a in state.articles.items() if aid in cited))
+    absent = unstated_numbers(state.question, (a.text for aid, a in state.articles.items() if aid in cited))
     if absent and state.sentences:
         state.notes.append(f"not answered: the question's {', '.join(map(repr, absent))} is stated nowhere in the "
                            "articles the answer cites")
