@@ -63,6 +63,13 @@ _MONEY_WORDS = re.compile(
 )
 _WHAT_MONEY = re.compile(r"\bwhat\s+(?:was|is|were|are)\s+(?:the\s+)?(?:\w+(?:'s)?\s+){0,3}"
                          r"(?:price|cost|fee|fine|salary|value)\b", re.I)
+# "Who was the referee who…", "What is the name of the owner's lawyer?": the role whose holder is asked for.
+_ROLE = re.compile(
+    r"\b(?:(?:who|whom)\s+(?:is|was|are|were)|what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:the|a|an)\s+"
+    r"(?:[^\W\d_]+(?:'s)?\s+){0,3}?(?P<role>[^\W\d_]+)(?=\s+(?:who|whom|that|which|of|in|for|at|on|during|with|"
+    r"from|behind)\b|\s*\?)",
+    re.I,
+)
 # "In which minute", "what round": a figure for that unit, not just any number in the sentence.
 _WHICH_UNIT = re.compile(r"\b(?:which|what)\s+(minute|hour|round|lap|stage|week|quarter|half|inning)\b", re.I)
 
@@ -70,11 +77,12 @@ _WHICH_UNIT = re.compile(r"\b(?:which|what)\s+(minute|hour|round|lap|stage|week|
 @dataclass(frozen=True)
 class Question:
     """A question and the kind of answer it asks for (one of KINDS, or None), with the unit a figure
-    must be given for when the kind is "figure"."""
+    must be given for when the kind is "figure", and the role whose holder a "who" question asks for."""
 
     text: str
     kind: str | None = None
     unit: str | None = None
+    role: str | None = None
 
 
 def analyse(text: str) -> Question:
@@ -89,5 +97,8 @@ def analyse(text: str) -> Question:
     if _WHEN.search(text):
         return Question(text, "date")
     if _WHO.search(text):
-        return Question(text, "name")
+        role = _ROLE.search(text)
+        word = role.group("role").lower() if role else None
+        # "Who were the police questioning?": a participle is what was done, not a role
+        return Question(text, "name", role=None if word is None or word.endswith("ing") and len(word) > 4 else word)
     return Question(text)

@@ -94,3 +94,53 @@ def test_a_figure_for_a_unit_may_be_an_ordinal() -> None:
 )
 def test_a_framing_request_and_the_question_it_holds(question: str, asked: str) -> None:
     assert asked_part(question) == asked
+
+
+def test_a_negative_sentence_answers_only_when_it_says_what_was_asked() -> None:
+    from tests.article_fixtures import numbered
+
+    article, sources = numbered(
+        "Port fire\n\nA fire destroyed a warehouse at Kessel port on Monday.\n"
+        "Harbour Board has yet to respond to the union's claims.\n"
+        "The board did not say how much it would pay the workers.\n",
+        "port-fire",
+    )
+    articles = {article.id: article}
+    claims = number_of(sources, "yet to respond")
+    pay = number_of(sources, "did not say")
+    question = "How much compensation did Harbour Board promise the workers?"
+    # the negation shares only the question's names: not an answer to what it asks
+    answer = ground(question, f"Harbour Board has yet to respond to the union's claims [{claims}].", sources,
+                    articles, REFUSAL)
+    assert answer.abstained, answer
+    # the negation says what was asked (what the board would pay the workers): an answer
+    answer = ground(question, f"The board did not say how much it would pay the workers [{pay}].", sources,
+                    articles, REFUSAL)
+    assert not answer.abstained, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who was the referee who awarded the penalty?", "referee"),
+        ("What is the name of the bakery owner's lawyer?", "lawyer"),
+        ("Who is the prime minister of Israel?", "minister"),
+        ("Who was the king of Poland?", "king"),
+        ("Who were the police questioning?", None),  # what the police did, not a role
+        ("Who scored?", None),
+        ("Who is credited as the author?", None),
+    ],
+)
+def test_the_role_a_who_question_asks_about(question: str, role: str | None) -> None:
+    assert analyse(question).role == role
+
+
+def test_a_name_in_another_role_does_not_answer_who_holds_a_role() -> None:
+    cited = cite("Whitfield")
+    answer = ground("Who was the mayor who closed the bridge?", f"The mayor was Dana Whitfield [{cited}].", SOURCES,
+                    ARTICLES, REFUSAL)
+    assert not answer.abstained, answer
+    # the sentence names Dana Whitfield as mayor: it says nothing of an engineer
+    draft = f"The engineer who closed the bridge was Dana Whitfield [{cited}]."
+    answer = ground("Who was the engineer who closed the bridge?", draft, SOURCES, ARTICLES, REFUSAL)
+    assert answer.abstained, answer

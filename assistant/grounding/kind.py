@@ -1,10 +1,12 @@
 """Pass ``kind``: an answer gives the kind of thing the question asks for, from its cited sentences.
 
-"Who was the referee?" is not answered by a sentence naming nobody new; "How much did they pay?" is not
-answered by "in the 90th minute"; "In which minute was he substituted?" is not answered by "in the first
-half". The kind (assistant.question) must be stated by a sentence of the answer and by the sentences it
-cites, beyond what the question itself says. When no sentence does, the answer becomes a refusal. A
-sentence reporting that something was not said or done ("She did not say when he would return") stays.
+"Who was the referee?" is not answered by a sentence naming nobody new, nor by one naming no referee;
+"How much did they pay?" is not answered by "in the 90th minute"; "In which minute was he substituted?" is
+not answered by "in the first half". The kind (assistant.question) must be stated by a sentence of the
+answer and by the sentences it cites, beyond what the question itself says. When no sentence does, the
+answer becomes a refusal. A sentence reporting that what was asked was not said or done ("She did not
+say when he would return") stays; it must say what was asked, not only the question's names: "Iran has
+yet to respond to the claim" does not answer "How much compensation did Iran promise?".
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import re
 
 from assistant.grounding.state import Grounding, Sentence, text_of
 from assistant.question import Question, analyse
+from assistant.textfacts import content_words, held
 from index.measures import gives_count
-from index.text import NEGATION, names, numbers, same_name
+from index.text import NEGATION, lower_initials, names, numbers, same_name, stem
 
 __all__ = ["kind", "states_kind"]
 
@@ -46,6 +49,8 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
     if question.kind == "name":
         asked = names(question.text)
         new = {n for n in names(said) if not any(same_name(n, a) for a in asked)}
+        if question.role and not held({stem(question.role)}, content_words(quotes)):
+            return False  # "Who was the referee…?" is not answered by a sentence naming no referee
         return any(same_name(n, q) for n in new for q in names(quotes))
     if question.kind == "number":
         shared = _new_numbers(said, question) & numbers(quotes)
@@ -67,6 +72,12 @@ def _text(sentence: Sentence) -> tuple[str, str]:
     return said, quotes
 
 
+def _says_what_was_asked(question: Question, said: str) -> bool:
+    """Whether a negative sentence shares a content word of the question that is not one of its names."""
+    asked = content_words(lower_initials(question.text)) - content_words(" ".join(names(question.text)))
+    return bool(held(asked, content_words(said)))
+
+
 def kind(state: Grounding) -> None:
     question = analyse(state.question)
     if question.kind is None or not state.sentences:
@@ -75,7 +86,7 @@ def kind(state: Grounding) -> None:
     if any(states_kind(question, said, quotes) for said, quotes in texts):
         return
     kept = [s for s, (said, quotes) in zip(state.sentences, texts, strict=True)
-            if NEGATION.search(said) and NEGATION.search(quotes)]
+            if NEGATION.search(said) and NEGATION.search(quotes) and _says_what_was_asked(question, said)]
     dropped = len(state.sentences) - len(kept)
     state.notes.append(f"dropped {dropped} sentence(s): none gives the {question.kind} the question asks for")
     state.sentences = kept
