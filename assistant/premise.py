@@ -156,8 +156,26 @@ _COUNTS_ASKED = re.compile(
 )
 
 
-def _premised_numbers(question: str) -> list[tuple[str, set[str]]]:
-    """The numbers a question takes as given: (as written, values), besides compared, counted and one."""
+_NEXT_WORD = re.compile(r"^\s+([^\W\d_][\w'’]*)")
+_LAST_WORD = re.compile(r"\S\s+([^\W\d_][\w'’]*)\s+$")  # not the question's first word ("In 1990, …")
+_WORD_TOKEN = re.compile(r"[^\W_][\w'’.,-]*")
+
+
+def _name_word(question: str, match: re.Match[str]) -> str | None:
+    """The capitalised word a number is written with as part of a name: "Years" of "the Six Years War",
+    "Article" of "Article 20", "November" of "November 28"; None for a number on its own."""
+    token = match.group()
+    if token[0].isupper() and (after := _NEXT_WORD.match(question[match.end():])) and after.group(1)[0].isupper():
+        return after.group(1)
+    before = _LAST_WORD.search(question[: match.start()])
+    if token[0].isdigit() and before and before.group(1)[0].isupper():
+        return before.group(1)
+    return None
+
+
+def _premised_numbers(question: str) -> list[tuple[str, set[str], str | None]]:
+    """The numbers a question takes as given: (as written, values, the name word it is written with),
+    besides compared, counted and one."""
     found = []
     for match in _NUMBER_TOKEN.finditer(question):
         values = numbers(match.group()) - {"1"}
@@ -166,14 +184,31 @@ def _premised_numbers(question: str) -> list[tuple[str, set[str]]]:
         before, token = question[: match.start()], match.group().rstrip(",.")
         counted = _COUNTS_ASKED.match(before) and not token[0].isupper()  # "the Nine Years War" is a name
         if not (_COMPARED.search(before) or counted):
-            found.append((token, values))
+            found.append((token, values, _name_word(question, match)))
     return found
 
 
+def _stated_with(values: set[str], word: str, text: str) -> bool:
+    """Whether the text writes one of the values next to the capitalised ``word`` ("Seven Years' War" states
+    7 with "Years", not 6: a sentence saying "for six years" elsewhere does not state "the Six Years War")."""
+    tokens = [t.rstrip(".,") for t in _WORD_TOKEN.findall(text)]
+    wanted = stem(word)
+    return any(
+        token[:1].isupper() and stem(token) == wanted
+        and any(numbers(t) & values for t in (*tokens[max(i - 1, 0) : i], *tokens[i + 1 : i + 2]))
+        for i, token in enumerate(tokens)
+    )
+
+
 def unstated_numbers(question: str, texts: Iterable[str]) -> list[str]:
-    """The numbers the question takes as given (as written) that none of the texts states."""
+    """The numbers the question takes as given (as written) that none of the texts states; a number written as
+    part of a name must be stated with that name's word."""
     premised = _premised_numbers(question)
     if not premised:
         return []
+    texts = list(texts)
     stated = set().union(*(numbers(t) for t in texts))
-    return [token for token, values in premised if not values & stated]
+    return [
+        token for token, values, name in premised
+        if not values & stated or name is not None and not any(_stated_with(values, name, t) for t in texts)
+    ]

@@ -147,6 +147,18 @@ def test_a_number_the_question_states_is_a_premise_no_article_may_state() -> Non
     assert unstated_numbers("When did the war begin, in 1756?", text) == []
 
 
+def test_a_number_in_a_name_is_stated_only_with_that_name() -> None:
+    text = [WAR]  # "Six British forts fell …": six is stated, but not as the name "the Six Years War"
+    assert unstated_numbers("What was the Six Years War?", text) == ["Six"]
+    assert unstated_numbers("How long did the Seven Years War last?", text) == []  # "Seven Years' War"
+    assert unstated_numbers("Which six forts fell?", text) == []  # not a name: any "six" states it
+    assert unstated_numbers("What did Article 20 require?", ["Article 21 required a ceasefire within 20 days."]) == [
+        "20"
+    ]
+    assert unstated_numbers("What did Article 20 require?", ["Under Article 20, troops withdrew."]) == []
+    assert unstated_numbers("In 1763 who won?", text) == []  # a question's first word is not a name
+
+
 def test_compared_counted_and_one_are_not_premises() -> None:
     text = [WAR]
     assert unstated_numbers("Did more than 4 forts fall?", text) == []  # compared with
