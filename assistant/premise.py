@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from assistant.sources import Source
 from assistant.textfacts import STOPWORDS, WORD, content_words, names, supported
-from index.text import NEGATION, numbers, related_stems, stem
+from index.text import NEGATION, POLARITY, numbers, related_stems, stem
 
-__all__ = ["Premise", "presupposition", "check_premise", "unstated_numbers"]
+__all__ = ["Premise", "presupposition", "check_premise", "unstated_numbers", "negated_premise"]
 
 _WHY = re.compile(
     r"^\s*why\s+(?:did|does|do|was|were|is|are|has|have|had|would|will)\s+(?P<clause>.+?)[\s?.!]*$",
@@ -212,3 +212,15 @@ def unstated_numbers(question: str, texts: Iterable[str]) -> list[str]:
         token for token, values, name in premised
         if not values & stated or name is not None and not any(_stated_with(values, name, t) for t in texts)
     ]
+
+
+# A question asking what is not, or seldom, so ("Which barrier does not protect …?", "Where are neutrophils
+# rarely found?") takes that as given too: a sentence saying what is so does not answer it. Not "no" before a
+# comparative ("Since when has there been no deadlier attack?" asks for a superlative: "the deadliest since").
+_NO_COMPARED = re.compile(r"\bno\s+(?:more|less|fewer|[^\W\d_]+er)\b", re.IGNORECASE)
+
+
+def negated_premise(question: str) -> str | None:
+    """The word by which the question asks what is not (or seldom) so, or None."""
+    match = POLARITY.search(_NO_COMPARED.sub(" ", question))
+    return match.group().strip() if match else None

@@ -16,9 +16,9 @@ from functools import lru_cache
 import Stemmer
 
 __all__ = [
-    "WORD", "MARKER", "NEGATION", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems", "content_words",
-    "numbers", "names", "same_name", "thing_stem", "same_thing", "related_stems", "lower_initials", "UNIT_WORDS",
-    "TEN_WORDS",
+    "WORD", "MARKER", "NEGATION", "POLARITY", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems",
+    "content_words", "numbers", "names", "same_name", "thing_stem", "same_thing", "related_stems", "lower_initials",
+    "UNIT_WORDS", "TEN_WORDS",
 ]
 
 # A word starts with a letter (any script) and runs over letters, digits, apostrophes and hyphens.
@@ -26,6 +26,9 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 # Words that state something was not done or said ("did not say", "declined to comment", "has yet to").
 NEGATION = re.compile(r"\b(?:not|no|never|nor|yet to|declined|refused)\b|n't\b", re.IGNORECASE)
+# Words that make a statement say what is not, or seldom, so: NEGATION's and the other closed-class ones.
+POLARITY = re.compile(rf"{NEGATION.pattern}|\b(?:rarely|seldom|hardly|barely|neither|none|without|cannot|non)\b",
+                      re.IGNORECASE)
 # A verb reporting what someone said or wrote: "X said …", "X described …", "X claimed …".
 REPORTING = re.compile(
     r"\b(?:said|says|told|tells|stated|states|reported|reports|described|describes|claimed|claims|alleged|"

@@ -111,7 +111,7 @@ def test_a_draft_that_only_echoes_the_question_gets_the_focused_second_pass(bot_
 
 def test_a_second_pass_answer_not_anchored_to_the_question_is_dropped(bot_llm: tuple[Any, Any]) -> None:
     bot, llm = bot_llm
-    q = "What were the names of the attackers?"  # no distinctive term: "attack" is in several sentences
+    q = "What were the attackers called?"  # no distinctive term: "attack" is in several sentences
     n = number(bot, q, "identified the bombers")
     llm.replies = ["The article does not say.", f"The Daesh statement identified the bombers [{n}]."]
     answer = bot.ask(q)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.grounding import ground
-from assistant.premise import check_premise, presupposition, unstated_numbers
+from assistant.premise import check_premise, negated_premise, presupposition, unstated_numbers
 from assistant.sources import Source
 from index import Article
 from tests.article_fixtures import flood_sources, number_of, numbered, numbered_corpus
@@ -194,3 +196,44 @@ def test_a_number_only_another_article_states_is_not_stated_by_the_cited_one() -
     kept = ground("What did Article 20 of the treaty set?", f"Article 20 set the border [{m}].", sources, articles,
                   REFUSAL)
     assert not kept.abstained, kept.notes
+
+
+@pytest.mark.parametrize(
+    ("question", "negation"),
+    [
+        ("What kind of barrier does not protect organisms?", "not"),
+        ("Why didn't the council repair the dam?", "n't"),
+        ("Where are neutrophils rarely found?", "rarely"),
+        ("What is a non-combustion heat source?", "non"),
+        ("Since which event has there been no deadlier attack?", None),  # a superlative asked: "the deadliest"
+        ("Were no more than 5 hurt?", None),  # compared with
+        ("Where are neutrophils found?", None),
+    ],
+)
+def test_a_question_may_ask_what_is_not_so(question: str, negation: str | None) -> None:
+    assert negated_premise(question) == negation
+
+
+CELLS = """Immune cells
+
+Neutrophils are normally found in the bloodstream.
+Dendritic cells are located mainly in the skin, nose and lungs.
+Mast cells are rarely found in the blood.
+"""
+
+
+def test_what_is_not_so_is_answered_only_by_a_sentence_saying_what_is_not() -> None:
+    article, sources = numbered(CELLS, "cells")
+    articles = {article.id: article}
+    skin, blood = number_of(sources, "skin"), number_of(sources, "Mast")
+    # "rarely" from nowhere: the sentences say where cells are found, not where they rarely are
+    draft = f"Neutrophils are rarely found in the skin, nose and lungs [{number_of(sources, 'Neutrophils')}][{skin}]."
+    assert ground("Where are neutrophils rarely found?", draft, sources, articles, REFUSAL).abstained
+    answer = ground("Where are mast cells rarely found?", f"Mast cells are rarely found in the blood [{blood}].",
+                    sources, articles, REFUSAL)
+    assert not answer.abstained and "rarely found in the blood" in answer.text
+    # a request's frame is not what it asks
+    answer = ground("Pretend I have not read it: where are dendritic cells located?",
+                    f"Dendritic cells are located mainly in the skin, nose and lungs [{skin}].", sources, articles,
+                    REFUSAL)
+    assert not answer.abstained

@@ -1,12 +1,15 @@
 """Pass ``premise``: a why-question whose clause no source states ("Why did the single explosion …?"), or
 that the sources negate ("Why did the firm appeal?" where it "would not appeal"), gets no answer repeating
 the premise, and the sentence closest to the clause (a negating one first) is quoted instead. A question
-stating a number that no article the answer cites states ("What was the Six Years War?") is not answered."""
+stating a number that no article the answer cites states ("What was the Six Years War?") is not answered,
+nor a question asking what is not so ("Where are neutrophils rarely found?") by sentences that negate nothing."""
 
 from __future__ import annotations
 
 from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
-from assistant.premise import Premise, check_premise, unstated_numbers
+from assistant.premise import Premise, check_premise, negated_premise, unstated_numbers
+from assistant.question import asked_part
+from index.text import POLARITY
 
 __all__ = ["premise"]
 
@@ -38,6 +41,13 @@ def premise(state: Grounding) -> None:
     if absent and state.sentences:
         state.notes.append(f"not answered: the question's {', '.join(map(repr, absent))} is stated nowhere in the "
                            "articles the answer cites")
+        state.sentences = []
+        return
+    negation = negated_premise(asked_part(state.question))
+    quotes = [c.quote for sentence in state.sentences for seg in sentence for c in seg.citations]
+    if negation and state.sentences and not any(POLARITY.search(q) for q in quotes):
+        state.notes.append(f"not answered: the question asks what is {negation!r} so, and no cited sentence says "
+                           "what is not")
         state.sentences = []
         return
     found = check_premise(state.question, state.sources, state.retrieved)
