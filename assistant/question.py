@@ -2,7 +2,7 @@
 
 The kind is read from the interrogative, not from any article: "who" wants a person or group (a name),
 "when" or "what year" a date, "how many" or "how long" a number, "how much … pay" or "what price" an
-amount of money, "in which minute" a figure for minutes. Questions of other forms ("what", "why",
+amount of money, "in which minute" a figure for minutes, "how old" an age. Questions of other forms ("what", "why",
 yes/no) want no particular kind, and nothing is checked for them.
 """
 
@@ -49,7 +49,7 @@ def asked_part(question: str) -> str:
     return asked[0].upper() + asked[1:]
 
 
-KINDS = ("name", "date", "number", "money", "figure")
+KINDS = ("name", "date", "number", "money", "figure", "age")
 
 _WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom)\b|\bwhat (?:is|was|were|are) the names?\b", re.I)
 _WHEN = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month)\b", re.I)
@@ -57,6 +57,10 @@ _HOW_MANY = re.compile(
     r"\bhow\s+(?:many|long|old|far|often|big|large|tall|high)\b|\bwhat\s+(?:number|percentage|share)\b", re.I
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_AGE = re.compile(
+    r"\bhow\s+old\b|\bat\s+what\s+age\b|\bwhat\s+(?:was|is|were|are)\s+(?:the\s+)?(?:[^\W\d_]+(?:'s)?\s+){0,3}ages?\b",
+    re.I,
+)
 _MONEY_WORDS = re.compile(
     r"\b(?:pay|paid|pays|cost|costs|costing|spend|spent|price|priced|fine|fined|fee|fees|salary|wage|wages|"
     r"worth|earn|earned|earns|charge|charged|sell|sold|buy|bought|raise|raised|revenue|profit|loss)\b", re.I,
@@ -89,6 +93,8 @@ def analyse(text: str) -> Question:
     """Read the kind of answer a question wants from its wording."""
     if unit := _WHICH_UNIT.search(text):
         return Question(text, "figure", unit.group(1).lower())
+    if _AGE.search(text):
+        return Question(text, "age")
     by_how_much = re.search(r"\bby how much\b", text, re.I)  # a change: "by a third" answers it
     if _WHAT_MONEY.search(text) or (_HOW_MUCH.search(text) and _MONEY_WORDS.search(text) and not by_how_much):
         return Question(text, "money")

@@ -27,6 +27,8 @@ REFUSAL = "The article does not say."
         ("What was the company's share price at the close?", "money", None),
         ("How much rain fell?", "number", None),
         ("In which minute was he substituted?", "figure", "minute"),
+        ("How old were the attackers?", "age", None),
+        ("At what age did she retire?", "age", None),
         ("Whose warnings did the judge cite?", None, None),  # an owner may be "its insurer", not a name
         ("By how much was the fine reduced?", "number", None),  # "by a third"
         ("What did the mayor declare?", None, None),
@@ -144,3 +146,20 @@ def test_a_name_in_another_role_does_not_answer_who_holds_a_role() -> None:
     draft = f"The engineer who closed the bridge was Dana Whitfield [{cited}]."
     answer = ground("Who was the engineer who closed the bridge?", draft, SOURCES, ARTICLES, REFUSAL)
     assert answer.abstained, answer
+
+
+@pytest.mark.parametrize(
+    ("quote", "answered"),
+    [
+        ("The driver, Dana Whitfield, 54, was unhurt.", True),  # newswire's age after a name
+        ("The 14-year-old driver was unhurt.", True),
+        ("The driver, aged 54, was unhurt.", True),
+        ("The driver was 54 years old.", True),
+        ("Two drivers were unhurt.", False),  # a count is not an age
+        ("The driver was unhurt in March, 2021.", False),
+    ],
+)
+def test_how_old_is_answered_by_an_age(quote: str, answered: bool) -> None:
+    from assistant.grounding.kind import states_kind
+
+    assert states_kind(analyse("How old was the driver?"), quote, quote) is answered

@@ -36,6 +36,18 @@ _TIME = re.compile(
 )
 
 
+# An age: "14 years old", "a 14-year-old", "aged 14", "at the age of 14", and newswire's "Dana Whitfield, 54,".
+_AGE = re.compile(
+    r"\b(?P<a>[\w-]+)[\s-]+(?i:years?)[\s-]+(?i:old)\b|\b(?i:aged)\s+(?P<b>[\w-]+)|\b(?i:age)\s+of\s+(?P<c>[\w-]+)"
+    r"|\b[^\W\d_][\w'-]*,\s+(?P<d>\d{1,3}),"
+)
+
+
+def _ages(text: str) -> set[str]:
+    found = (m.group("a") or m.group("b") or m.group("c") or m.group("d") for m in _AGE.finditer(text))
+    return set().union(set(), *(numbers(value) for value in found))
+
+
 def _new_numbers(text: str, question: Question) -> set[str]:
     return numbers(text) - numbers(question.text)
 
@@ -57,6 +69,8 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         return bool(shared) or bool(_NONE.search(said) and _NONE.search(quotes))
     if question.kind == "money":
         return bool(_new_numbers(said, question) & _money(quotes))
+    if question.kind == "age":
+        return bool(_ages(said) & _ages(quotes))
     if question.kind == "date":
         return bool(_new_numbers(said, question) & numbers(quotes)) or bool(
             {m.lower() for m in _TIME.findall(said)} & {m.lower() for m in _TIME.findall(quotes)})
