@@ -43,6 +43,9 @@ _AGE = re.compile(
 )
 
 
+_YEARS = re.compile(r"\b(?P<n>[\w-]+)\s+years?\b", re.I)  # "23 years later": an age the answer worked out
+
+
 def _ages(text: str) -> set[str]:
     found = (m.group("a") or m.group("b") or m.group("c") or m.group("d") for m in _AGE.finditer(text))
     return set().union(set(), *(numbers(value) for value in found))
@@ -69,8 +72,9 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         return bool(shared) or bool(_NONE.search(said) and _NONE.search(quotes))
     if question.kind == "money":
         return bool(_new_numbers(said, question) & _money(quotes))
-    if question.kind == "age":
-        return bool(_ages(said) & _ages(quotes))
+    if question.kind == "age":  # an age the sentences state, or a number of years (support checked its sum)
+        years = set().union(set(), *(numbers(m.group("n")) for m in _YEARS.finditer(said)))
+        return bool(_ages(said) & _ages(quotes)) or bool(years - numbers(question.text))
     if question.kind == "date":
         return bool(_new_numbers(said, question) & numbers(quotes)) or bool(
             {m.lower() for m in _TIME.findall(said)} & {m.lower() for m in _TIME.findall(quotes)})
