@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from assistant.sources import Source
 from assistant.textfacts import STOPWORDS, WORD, content_words, names, supported
-from index.text import NEGATION, POLARITY, numbers, related_stems, stem
+from index import split_sentences
+from index.text import NEGATION, POLARITY, lower_initials, numbers, related_stems, stem
 
-__all__ = ["Premise", "presupposition", "check_premise", "unstated_numbers", "negated_premise"]
+__all__ = ["Premise", "presupposition", "check_premise", "unstated_numbers", "negated_premise", "unjoined_names"]
 
 _WHY = re.compile(
     r"^\s*why\s+(?:did|does|do|was|were|is|are|has|have|had|would|will)\s+(?P<clause>.+?)[\s?.!]*$",
@@ -224,3 +225,41 @@ def negated_premise(question: str) -> str | None:
     """The word by which the question asks what is not (or seldom) so, or None."""
     match = POLARITY.search(_NO_COMPARED.sub(" ", question))
     return match.group().strip() if match else None
+
+
+# A name the question writes in several words ("South America", "the New Briton") is a premise too: when each of
+# its words is in the articles but no sentence holds them together, the question has joined words of other
+# names ("South Carolina", "North America") into one the articles never use. A question written in title case
+# has no names to read this way.
+_TITLE_CASE = 0.6  # share of capitalised words above which a question is in title case
+
+
+def _name_runs(question: str) -> list[list[str]]:
+    """Runs of two or more capitalised words in the question, its first word aside."""
+    runs: list[list[str]] = [[]]
+    tokens = WORD.findall(lower_initials(question))
+    if sum(t[0].isupper() for t in tokens) > _TITLE_CASE * len(tokens):
+        return []
+    for token in tokens:
+        if token[0].isupper():
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= 2]
+
+
+def unjoined_names(question: str, texts: Iterable[str]) -> list[str]:
+    """The question's several-word names whose words the texts hold, but no sentence of them together."""
+    runs = _name_runs(question)
+    if not runs:
+        return []
+    texts = list(texts)
+    sentences = [{stem(w) for w in WORD.findall(t[a:b])} for t in texts for a, b in split_sentences(t)]
+    held = set().union(set(), *sentences)
+    unjoined = []
+    for run in runs:
+        keys = {stem(w) for w in run}
+        one_word = stem("".join(run))  # "Apple Talk" for "AppleTalk" is the name, misspelt
+        if keys <= held and one_word not in held and not any(keys <= sentence for sentence in sentences):
+            unjoined.append(" ".join(run))
+    return unjoined

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding import ground
-from assistant.premise import check_premise, negated_premise, presupposition, unstated_numbers
+from assistant.premise import check_premise, negated_premise, presupposition, unjoined_names, unstated_numbers
 from assistant.sources import Source
 from index import Article
 from tests.article_fixtures import flood_sources, number_of, numbered, numbered_corpus
@@ -235,5 +235,37 @@ def test_what_is_not_so_is_answered_only_by_a_sentence_saying_what_is_not() -> N
     # a request's frame is not what it asks
     answer = ground("Pretend I have not read it: where are dendritic cells located?",
                     f"Dendritic cells are located mainly in the skin, nose and lungs [{skin}].", sources, articles,
+                    REFUSAL)
+    assert not answer.abstained
+
+
+COLONIES = """The colonies
+
+French settlers in North America numbered about 60,000.
+The British colonies ran from Nova Scotia to South Carolina.
+Old Briton, a Miami chief, traded with the British.
+AppleTalk was a protocol of its own.
+New France was defended by 3,000 troops.
+"""
+
+
+def test_a_name_whose_words_no_sentence_holds_together_is_not_the_articles() -> None:
+    text = [COLONIES]
+    assert unjoined_names("What was the French population in South America?", text) == ["South America"]
+    assert unjoined_names("How did the French meet New Briton?", text) == ["New Briton"]
+    assert unjoined_names("How many French lived in North America?", text) == []
+    assert unjoined_names("Whom did Old Briton trade with?", text) == []
+    assert unjoined_names("What was Apple Talk?", text) == []  # one name written in two words
+    assert unjoined_names("What Was The French Population In South America?", text) == []  # title case
+    assert unjoined_names("Where did Zorro Blanco live?", text) == []  # words the articles lack: not a join
+
+
+def test_an_answer_about_a_name_the_articles_never_use_is_not_given() -> None:
+    article, sources = numbered(COLONIES, "colonies")
+    draft = f"About 60,000 French settlers lived there [{number_of(sources, '60,000')}]."
+    answer = ground("What was the French population in South America?", draft, sources, {article.id: article},
+                    REFUSAL)
+    assert answer.abstained and "South America" in answer.notes[-1]
+    answer = ground("What was the French population in North America?", draft, sources, {article.id: article},
                     REFUSAL)
     assert not answer.abstained

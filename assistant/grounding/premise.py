@@ -2,12 +2,14 @@
 that the sources negate ("Why did the firm appeal?" where it "would not appeal"), gets no answer repeating
 the premise, and the sentence closest to the clause (a negating one first) is quoted instead. A question
 stating a number that no article the answer cites states ("What was the Six Years War?") is not answered,
-nor a question asking what is not so ("Where are neutrophils rarely found?") by sentences that negate nothing."""
+nor one naming in several words what no sentence names together ("South America" where the articles speak of
+South Carolina and North America), nor a question asking what is not so ("Where are neutrophils rarely
+found?") by sentences that negate nothing."""
 
 from __future__ import annotations
 
 from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
-from assistant.premise import Premise, check_premise, negated_premise, unstated_numbers
+from assistant.premise import Premise, check_premise, negated_premise, unjoined_names, unstated_numbers
 from assistant.question import asked_part
 from index.text import POLARITY
 
@@ -37,10 +39,17 @@ def _correct_premise(
 
 def premise(state: Grounding) -> None:
     cited = {c.article_id for sentence in state.sentences for seg in sentence for c in seg.citations}
-    absent = unstated_numbers(state.question, (a.text for aid, a in state.articles.items() if aid in cited))
+    texts = [a.text for aid, a in state.articles.items() if aid in cited]
+    absent = unstated_numbers(state.question, texts)
     if absent and state.sentences:
         state.notes.append(f"not answered: the question's {', '.join(map(repr, absent))} is stated nowhere in the "
                            "articles the answer cites")
+        state.sentences = []
+        return
+    unjoined = unjoined_names(state.question, texts)
+    if unjoined and state.sentences:
+        state.notes.append(f"not answered: no sentence of the articles the answer cites names "
+                           f"{', '.join(map(repr, unjoined))}, though each of its words is in them")
         state.sentences = []
         return
     negation = negated_premise(asked_part(state.question))
