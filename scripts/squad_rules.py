@@ -26,18 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.grounding import ground  # noqa: E402
 from assistant.prompting import Prompts  # noqa: E402
-from assistant.sources import Source  # noqa: E402
+from assistant.sources import Source, read_spans  # noqa: E402
 from evals.squad import SQUAD_DIR, squad_articles  # noqa: E402
-from index import Article, load_article, split_sentences  # noqa: E402
+from index import Article, load_article  # noqa: E402
 from index.articles import slugify  # noqa: E402
 
 REFUSAL = Prompts.load().refusal
 
 
 def sources_of(article: Article) -> list[Source]:
-    """Every sentence of the article, numbered."""
-    spans = split_sentences(article.text)
-    return [Source(i, article.id, a, b, article.text[a:b]) for i, (a, b) in enumerate(spans, 1)]
+    """Every sentence of the article, numbered as the assistant numbers an article read whole."""
+    (group,) = read_spans({article.id: article}, [(article.id, 0, len(article.text))])
+    return list(group.sources)
 
 
 def _reason(note: str) -> str:

@@ -90,10 +90,9 @@ def _text(sentence: Sentence) -> tuple[str, str]:
     return said, quotes
 
 
-def _says_what_was_asked(question: Question, said: str) -> bool:
-    """Whether a negative sentence shares a content word of the question that is not one of its names."""
-    asked = content_words(lower_initials(question.text)) - content_words(" ".join(names(question.text)))
-    return bool(held(asked, content_words(said)))
+def _asked_words(question: Question) -> set[str]:
+    """The question's content words that are not its names: what a negative answer must speak of."""
+    return content_words(lower_initials(question.text)) - content_words(" ".join(names(question.text)))
 
 
 def kind(state: Grounding) -> None:
@@ -103,8 +102,9 @@ def kind(state: Grounding) -> None:
     texts = [_text(s) for s in state.sentences]
     if any(states_kind(question, said, quotes) for said, quotes in texts):
         return
+    asked = _asked_words(question)
     kept = [s for s, (said, quotes) in zip(state.sentences, texts, strict=True)
-            if NEGATION.search(said) and NEGATION.search(quotes) and _says_what_was_asked(question, said)]
+            if NEGATION.search(said) and NEGATION.search(quotes) and held(asked, content_words(said))]
     dropped = len(state.sentences) - len(kept)
     state.notes.append(f"dropped {dropped} sentence(s): none gives the {question.kind} the question asks for")
     state.sentences = kept

@@ -37,26 +37,24 @@ def _correct_premise(
     return kept
 
 
+def _given_but_unstated(question: str, texts: list[str], quotes: list[str]) -> str | None:
+    """Why the question's premise is not the articles' (a number, a name, a negation it takes as given), or None."""
+    if absent := unstated_numbers(question, texts):
+        return f"the question's {', '.join(map(repr, absent))} is stated nowhere in the articles the answer cites"
+    if unjoined := unjoined_names(question, texts):
+        return (f"no sentence of the articles the answer cites names {', '.join(map(repr, unjoined))}, though "
+                "each of its words is in them")
+    negation = negated_premise(asked_part(question))
+    if negation and not any(POLARITY.search(q) for q in quotes):
+        return f"the question asks what is {negation!r} so, and no cited sentence says what is not"
+    return None
+
+
 def premise(state: Grounding) -> None:
-    cited = {c.article_id for sentence in state.sentences for seg in sentence for c in seg.citations}
-    texts = [a.text for aid, a in state.articles.items() if aid in cited]
-    absent = unstated_numbers(state.question, texts)
-    if absent and state.sentences:
-        state.notes.append(f"not answered: the question's {', '.join(map(repr, absent))} is stated nowhere in the "
-                           "articles the answer cites")
-        state.sentences = []
-        return
-    unjoined = unjoined_names(state.question, texts)
-    if unjoined and state.sentences:
-        state.notes.append(f"not answered: no sentence of the articles the answer cites names "
-                           f"{', '.join(map(repr, unjoined))}, though each of its words is in them")
-        state.sentences = []
-        return
-    negation = negated_premise(asked_part(state.question))
-    quotes = [c.quote for sentence in state.sentences for seg in sentence for c in seg.citations]
-    if negation and state.sentences and not any(POLARITY.search(q) for q in quotes):
-        state.notes.append(f"not answered: the question asks what is {negation!r} so, and no cited sentence says "
-                           "what is not")
+    citations = [c for sentence in state.sentences for seg in sentence for c in seg.citations]
+    texts = [a.text for aid, a in state.articles.items() if aid in {c.article_id for c in citations}]
+    if state.sentences and (reason := _given_but_unstated(state.question, texts, [c.quote for c in citations])):
+        state.notes.append(f"not answered: {reason}")
         state.sentences = []
         return
     found = check_premise(state.question, state.sources, state.retrieved)
