@@ -15,8 +15,9 @@ __all__ = ["Span", "Chunk", "split_sentences", "chunk_text"]
 
 Span = tuple[int, int]
 
-# A sentence ends at . ! ? (with closing quotes/brackets) followed by whitespace, or at a line break.
-_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n""")
+# A sentence ends at . ! ? (with closing quotes/brackets, and footnote marks: "1978.[citation needed]",
+# "said.[12]") followed by whitespace, or at a line break.
+_END = re.compile(r"""[.!?…]+["'”’)\]]*(?:\[[^\[\]\n]{1,40}\])*(?=\s)|\n""")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep vs etc no jan feb mar apr jun jul aug "
     "sep sept oct nov dec inc ltd co corp".split()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from index.text import thing_stem
+from index.text import numbers, thing_stem
 
 __all__ = [
     "MEASURES", "measure_of", "measures_in", "asked_measures", "counted_words", "counted_group", "gives_count",
-    "expand_query",
+    "counts_given", "expand_query",
 ]
 
 MEASURES: dict[str, frozenset[str]] = {
@@ -109,6 +109,31 @@ def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bo
         ):
             return True
     return False
+
+
+# Count words with a value of their own; "dozens", "hundreds" and "thousands" give none (a vague figure).
+_COUNT_VALUES = {"twin": "2", "both": "2", "single": "1"}
+
+
+def counts_given(words: tuple[str, ...], text: str) -> set[str] | None:
+    """The figures a text gives for the counted thing ("four crank rotations" -> {"4"} for ("crank",
+    "rotations")), as ``numbers`` writes them; None when a figure for it is vague ("dozens of rotations"),
+    so no figure can be said to differ from it."""
+    tokens = re.findall(r"[\w'-]+", text.lower())
+    wanted = {thing_stem(w) for w in words}
+    found: set[str] = set()
+    for i, token in enumerate(tokens):
+        if thing_stem(token) not in wanted:
+            continue
+        before = tokens[max(0, i - 3) : i]
+        counts = [t for t in before if _COUNTS.fullmatch(t)]
+        if not counts:
+            continue
+        values = numbers(" ".join(before)) | {_COUNT_VALUES[t] for t in counts if t in _COUNT_VALUES}
+        if not values:
+            return None
+        found |= values
+    return found
 
 
 def expand_query(query: str) -> str:

@@ -174,3 +174,14 @@ def test_one_megabyte_article() -> None:
     assert_article_ok(article)
     # Hashing the whole text once per chunk made this quadratic (13 s); linear takes well under 1 s.
     assert time.perf_counter() - started < 5
+
+
+def test_a_footnote_mark_after_the_full_stop_ends_the_sentence() -> None:
+    """Wikipedia's "1978.[citation needed] On November 28, 1995, …" is two sentences: read as one, a date of the
+    second was cited for the event of the first ("the Department of Energy was created on November 28, 1995")."""
+    text = "The department was created in 1977.[citation needed] On November 28, 1995, a law was signed.[12] It ended."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "The department was created in 1977.[citation needed]",
+        "On November 28, 1995, a law was signed.[12]",
+        "It ended.",
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.measures import asked_measures, counted_words, gives_count
+from index.measures import asked_measures, counted_words, counts_given, gives_count
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,18 @@ def test_a_measure_question_is_not_a_thing_question() -> None:
 )
 def test_gives_count(words: tuple[str, ...], text: str, gives: bool) -> None:
     assert gives_count(words, text) is gives
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "given"),
+    [
+        (("crank", "rotations"), "There are four crank rotations in an engine cycle.", {"4"}),
+        (("crank", "rotations"), "The cycle occupies one rotation of the crank; it comprises four events.", {"1"}),
+        (("explosions",), "twin explosions rocked the square", {"2"}),
+        (("explosions",), "two thousand explosions", {"2000"}),
+        (("explosions",), "dozens of explosions", None),  # vague: no figure can differ from it
+        (("explosions",), "the explosions were loud", set()),
+    ],
+)
+def test_counts_given(words: tuple[str, ...], text: str, given: set[str] | None) -> None:
+    assert counts_given(words, text) == given

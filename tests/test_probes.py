@@ -337,3 +337,20 @@ def test_counting_doers_is_not_counting_their_deeds() -> None:
     answer = ground("How many attackers were involved?", "Witnesses saw four masked men at the gate [3].", sources,
                     {article.id: article}, "The article does not say.")
     assert "four" in answer.text and "two attacks" not in answer.text, answer.text
+
+
+def test_a_count_is_the_figure_its_source_gives_for_that_thing() -> None:
+    """"Four crank rotations" citing a sentence where one rotation makes the cycle and "four" counts its
+    events: the figure belongs to another thing. The sentence giving the count for rotations is quoted."""
+    article, sources = numbered(
+        "Engine cycle\n\nThe complete engine cycle occupies one rotation of the crank and two piston strokes; the "
+        "cycle also comprises four events.\nMost engines have two cylinders.\n",
+        "engine-cycle",
+    )
+    refusal = "The article does not say."
+    answer = ground("How many crank rotations are there in an engine cycle?",
+                    "There are four crank rotations in an engine cycle [2].", sources, {article.id: article}, refusal)
+    assert "four crank rotations" not in answer.text and "one rotation of the crank" in answer.text, answer.text
+    answer = ground("How many crank rotations are there in an engine cycle?",
+                    "There is one crank rotation in an engine cycle [2].", sources, {article.id: article}, refusal)
+    assert not answer.abstained and "one crank rotation" in answer.text, answer.text

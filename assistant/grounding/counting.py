@@ -13,7 +13,7 @@ from assistant.conflicts import asked_measures, quantities, quantities_in, state
 from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
 from assistant.sources import Source
 from assistant.textfacts import numbers
-from index.measures import counted_group, counted_words, gives_count
+from index.measures import counted_group, counted_words, counts_given, gives_count
 from index.text import same_thing, thing_stem, words
 
 __all__ = ["counting"]
@@ -22,9 +22,21 @@ __all__ = ["counting"]
 def _counting_things(
     things: tuple[str, ...], sentences: list[Sentence], sources: Sequence[Source], notes: list[str]
 ) -> list[Sentence]:
-    """For "how many explosions?", only sentences giving a figure for explosions; with none left, the
-    sentences of the sources that give one are quoted, and with none of those the answer is a refusal."""
-    kept = [s for s in sentences if gives_count(things, text_of(s))]
+    """For "how many explosions?", only sentences giving a figure for explosions, one their cited sentences
+    give for them where those count them at all. With none left, the sources that give a figure for it are
+    quoted (those naming most of its words), and with none of those the answer is a refusal."""
+    kept = []
+    for sentence in sentences:
+        text = text_of(sentence)
+        if not gives_count(things, text):
+            continue
+        given = counts_given(things, " ".join(c.quote for seg in sentence for c in seg.citations))
+        said = counts_given(things, text)
+        if given and said is not None and not said & given:
+            # "four crank rotations" citing "one rotation of the crank … four events": the figure is another's
+            notes.append(f"dropped: its sources give another figure for {' '.join(things)}: {text[:80]!r}")
+            continue
+        kept.append(sentence)
     if kept or not sentences:
         return kept
     if not any(_names_group((thing,), source.text) for source in sources for thing in things):
@@ -32,7 +44,10 @@ def _counting_things(
         # ("3,100 people", "two suicide bombers"), so a sentence giving a figure is judged by the other checks.
         return [s for s in sentences if numbers(text_of(s))]
     notes.append(f"dropped: gives no figure for {' '.join(things)}")
-    quoted = [s for s in sources if gives_count(things, s.text)]
+    counting = [s for s in sources if gives_count(things, s.text)]
+    # "crank rotations": "one rotation of the crank" names both words, "all three cranks were set" one of them
+    named = {s.number: sum(_names_group((thing,), s.text) for thing in things) for s in counting}
+    quoted = [s for s in counting if named[s.number] == max(named.values())]
     for source in quoted:
         notes.append(f"quoted the figure the draft left out: {source.text[:80]!r}")
     return [[Segment(s.text.rstrip("."), (cite(s),))] for s in quoted]
