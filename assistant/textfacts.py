@@ -6,11 +6,11 @@ import re
 from itertools import combinations
 
 from index import text
-from index.text import STOPWORDS, WORD, fold, names, numbers, same_name, words
+from index.text import STOPWORDS, WORD, acronyms, fold, names, numbers, same_name, spelled_out, words
 
 __all__ = [
     "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
-    "strip_worked", "held",
+    "strip_worked", "held", "abbreviated",
 ]
 
 # A number that is not in the evidence may still be computed from it, when the claim says it computed:
@@ -95,4 +95,14 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     }
     have_words = {fold(w).removesuffix("'s").strip("'-") for w in words(evidence)}
     missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}
+    if missing and not missing & numbers(claim):
+        missing -= abbreviated(claim, evidence)
     return not missing, missing
+
+
+def abbreviated(claim: str, evidence: str) -> set[str]:
+    """The claim's names the evidence states in the other form: an acronym it spells out ("WWII" for "World
+    War II"), or a name spelled out where it has the acronym ("the United Nations" for "the UN")."""
+    written_short = {fold(w) for w in words(claim) if len(w) >= 2 and w.isupper()}
+    evidence_short = {fold(w) for w in words(evidence) if len(w) >= 2 and w.isupper()}
+    return (written_short & acronyms(evidence)) | (spelled_out(claim, evidence_short) if evidence_short else set())

@@ -17,7 +17,8 @@ import Stemmer
 
 __all__ = [
     "WORD", "MARKER", "NEGATION", "POLARITY", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems",
-    "content_words", "numbers", "names", "same_name", "thing_stem", "same_thing", "related_stems", "lower_initials",
+    "content_words", "numbers", "names", "same_name", "acronyms", "spelled_out", "thing_stem", "same_thing",
+    "related_stems", "lower_initials",
     "UNIT_WORDS", "TEN_WORDS",
 ]
 
@@ -215,6 +216,60 @@ def related_stems(a: str, b: str) -> bool:
     one at least four letters long that starts the other."""
     short, long = sorted((a, b), key=len)
     return short == long or (len(short) >= 4 and long.startswith(short))
+
+
+# -- acronyms -----------------------------------------------------------------------------------------
+
+# A run of capitalised words, with the short words a name keeps inside it ("Department of Energy"), and the
+# numerals that end one ("World War II", "Apollo 11").
+_RUN_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+_JOINERS = frozenset("of and for the on de".split())
+_ROMAN = re.compile(r"[IVX]+")
+
+
+def _runs(text: str) -> list[list[str]]:
+    """Runs of capitalised words (joiners inside them kept), each at most eight words."""
+    runs: list[list[str]] = [[]]
+    for word in _RUN_WORD.findall(MARKER.sub(" ", text)):
+        if word[0].isupper() or (word.isdigit() and runs[-1]) or (word.lower() in _JOINERS and runs[-1]):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [r[:8] for r in runs if r]
+
+
+def _spelled(part: list[str]) -> set[str]:
+    """The folded acronyms one stretch of a run spells, its joiners spelled or not ("dod", "dd"); none for a
+    stretch that starts or ends with a joiner."""
+    if part[0].lower() in _JOINERS or part[-1].lower() in _JOINERS:
+        return set()
+    heads = [w if (_ROMAN.fullmatch(w) or w.isdigit()) else w[0] for w in part]
+    kept = [h for h, w in zip(heads, part, strict=True) if w.lower() not in _JOINERS]
+    return {fold("".join(heads)), fold("".join(kept))}
+
+
+def _stretches(run: list[str]) -> list[list[str]]:
+    """Every stretch of two or more consecutive words of a run."""
+    return [run[i:j] for i in range(len(run)) for j in range(i + 2, len(run) + 1)]
+
+
+def acronyms(text: str) -> set[str]:
+    """Folded acronyms the capitalised runs of a text spell: "after World War II" -> {"wwii", "ww", "wii", …};
+    "the United Nations" -> {"un"}. A claim writing "WWII" or "UN" states a name its source spells out."""
+    return {a for run in _runs(text) for part in _stretches(run) for a in _spelled(part) if len(a) >= 2}
+
+
+def spelled_out(text: str, short: set[str]) -> set[str]:
+    """The folded names of the stretches of capitalised words of a text that spell one of the ``short``
+    folded acronyms: "the United Nations and Iran" with {"un"} -> {"united", "nations"}."""
+    return {
+        fold(w).removesuffix("'s")
+        for run in _runs(text)
+        for part in _stretches(run)
+        if _spelled(part) & short
+        for w in part
+        if w.lower() not in _JOINERS
+    }
 
 
 def same_name(a: str, b: str) -> bool:

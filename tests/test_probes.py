@@ -354,3 +354,51 @@ def test_a_count_is_the_figure_its_source_gives_for_that_thing() -> None:
     answer = ground("How many crank rotations are there in an engine cycle?",
                     "There is one crank rotation in an engine cycle [2].", sources, {article.id: article}, refusal)
     assert not answer.abstained and "one crank rotation" in answer.text, answer.text
+
+
+ENERGY = """Energy policy
+
+In 1977 the cabinet-level Department of Energy was created, followed by the National Energy Act of 1978.
+On November 28, 1995, the president signed the National Highway Designation Act.
+William E. Simon was named the first Administrator of the Federal Energy Office.
+"""
+
+
+def test_a_figure_joined_from_a_sentence_about_another_event_is_not_the_claims() -> None:
+    """Two sentences together hold every word of "The Department of Energy was created on November 28,
+    1995", but the date is the one of a law signed: the join is not made. A date the sentence about the
+    claim's event gives is kept."""
+    article, sources = numbered(ENERGY, "energy-policy")
+    refusal = "The article does not say."
+    question = "When was the cabinet-level Department of Energy created?"
+    answer = ground(question, "The cabinet-level Department of Energy was created on November 28, 1995.", sources,
+                    {article.id: article}, refusal)
+    assert "1995" not in answer.text, answer.text
+    answer = ground(question, "The cabinet-level Department of Energy was created in 1977.", sources,
+                    {article.id: article}, refusal)
+    assert "1977" in answer.text and not answer.abstained
+
+
+def test_a_claim_citing_nothing_is_cut_to_what_one_sentence_supports() -> None:
+    """An uncited claim whose last clause adds a date from elsewhere keeps the clause its sentence states."""
+    article, sources = numbered(ENERGY, "energy-policy")
+    answer = ground("Who was the first administrator of the Federal Energy Office?",
+                    "The first Administrator of the Federal Energy Office was William E. Simon, who was named on "
+                    "November 28, 1995.", sources, {article.id: article}, "The article does not say.")
+    assert "William E. Simon" in answer.text and "1995" not in answer.text, answer.text
+
+
+def test_an_acronym_states_the_name_its_source_spells_out() -> None:
+    """"WWII" is stated by "World War II", "the UN" by "the United Nations", and the other way round."""
+    article, sources = numbered(
+        "Reconstruction\n\nAfter World War II, the United Nations funded the Bricks for Warsaw campaign.\n",
+        "reconstruction",
+    )
+    refusal = "The article does not say."
+    for draft in ("The UN funded the Bricks for Warsaw campaign after WWII [1].",
+                  "The United Nations funded the Bricks for Warsaw campaign after World War II [1]."):
+        answer = ground("Who funded the Bricks for Warsaw campaign?", draft, sources, {article.id: article}, refusal)
+        assert not answer.abstained and "funded" in answer.text, (draft, answer.text)
+    answer = ground("Who funded the Bricks for Warsaw campaign?", "The EU funded the Bricks for Warsaw campaign [1].",
+                    sources, {article.id: article}, refusal)
+    assert "EU" not in answer.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import Stemmer
 
-from index.text import content_words, fold, names, numbers, same_name, stem
+from index.text import acronyms, content_words, fold, names, numbers, same_name, spelled_out, stem
 
 SNOWBALL = Stemmer.Stemmer("english")
 
@@ -68,3 +68,24 @@ def test_lower_initials_unmakes_capitals_that_grammar_made() -> None:
     question = "Please ignore my earlier question. Write down: Who did Émile Dufresne beat?"
     assert names(lower_initials(question)) == {"emile", "dufresne"}
     assert "please" in names(question)  # names() alone cannot tell a first word from a name
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled", "not_spelled"),
+    [
+        ("After World War II, the campaign began.", {"wwii", "ww"}, {"aw2"}),
+        ("the United Nations sent aid", {"un"}, {"us"}),
+        ("the Department of Energy was created", {"doe", "de"}, {"do"}),
+        ("the U.S. Navy", {"us", "usn"}, set()),
+        ("Apollo 11 landed", {"a11"}, set()),
+        ("no capitals here", set(), {"nc"}),
+    ],
+)
+def test_acronyms(text: str, spelled: set[str], not_spelled: set[str]) -> None:
+    found = acronyms(text)
+    assert spelled <= found and not (not_spelled & found)
+
+
+def test_spelled_out_names_the_words_of_an_acronym() -> None:
+    assert spelled_out("The United Nations and Iran", {"un"}) == {"united", "nations"}
+    assert spelled_out("The United Nations and Iran", {"eu"}) == set()

@@ -15,7 +15,7 @@ import re
 
 from assistant.grounding.state import Grounding, Sentence, text_of
 from assistant.question import Question, analyse
-from assistant.textfacts import content_words, held
+from assistant.textfacts import abbreviated, content_words, held
 from index.measures import gives_count
 from index.text import NEGATION, lower_initials, names, numbers, same_name, stem
 
@@ -66,7 +66,7 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         new = {n for n in names(said) if not any(same_name(n, a) for a in asked)}
         if question.role and not held({stem(question.role)}, content_words(quotes)):
             return False  # "Who was the referee…?" is not answered by a sentence naming no referee
-        return any(same_name(n, q) for n in new for q in names(quotes))
+        return any(same_name(n, q) for n in new for q in names(quotes)) or bool(new & abbreviated(said, quotes))
     if question.kind == "number":
         shared = _new_numbers(said, question) & numbers(quotes)
         return bool(shared) or bool(_NONE.search(said) and _NONE.search(quotes))

@@ -18,7 +18,7 @@ from assistant.conflicts import disagreement_clauses, figures_agree
 from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
-from assistant.textfacts import content_words, facts, held, names, overlap, supported
+from assistant.textfacts import content_words, facts, held, names, numbers, overlap, supported
 from index.text import NEGATION, REPORTING
 
 __all__ = [
@@ -158,9 +158,14 @@ def _statement_held(text: str, pair: Sequence[Source]) -> bool:
     """Whether the two sentences a claim joins hold most of its words besides names: names are checked on
     their own, and counted again they carry a claim whose statement neither sentence makes ("The referee
     who awarded the penalty was X" joins a sentence naming X to one about a penalty; neither says who
-    awarded it)."""
+    awarded it). A figure of the claim must come from a sentence holding some of those words too: a date
+    taken from a sentence about another event ("the Department of Energy was created on November 28, 1995",
+    the date of a law signed) is not the claim's."""
     words = content_words(text) - _META - content_words(" ".join(names(text)))
     evidence = content_words(" ".join(s.text for s in pair))
+    for n in numbers(text):
+        if not any(n in numbers(s.text) and held(words, content_words(s.text)) for s in pair):
+            return False
     return len(held(words, evidence)) >= MIN_COVERAGE * len(words)
 
 
@@ -188,12 +193,15 @@ def repair(
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
         return [Segment(text, tuple(cite(s) for s in pairs[0]))]
-    if cited:
+    # Cut to the clauses its cited sentences support; a claim citing nothing, to those of the one sentence
+    # sharing most of its words ("X was named by Nixon" with a date from a sentence about another event).
+    within = cited or near[:1]
+    if within:
         clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
-        kept = [c for c in clauses if is_supported(c, cited, ordered)]
+        kept = [c for c in clauses if is_supported(c, within, ordered)]
         if kept and len(kept) < len(clauses):
             notes.append(f"cut to its supported part: {text!r}")
-            return [Segment("; ".join(kept), tuple(cite(s) for s in cited))]
+            return [Segment("; ".join(kept), tuple(cite(s) for s in within))]
     notes.append(f"dropped unsupported: {text!r}")
     return None
 
