@@ -9,6 +9,7 @@ focused second pass is kept only when it cites a sentence holding one (it is ``a
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -39,9 +40,21 @@ def terms(text: str) -> set[str]:
     return words | names(text)
 
 
+# The question pointing at the text itself ("in the report", "according to the article"): not what it asks about.
+_THE_TEXT = re.compile(
+    r"\b(?:in|from|by|of|according to)\s+(?:the|this)\s+(?:article|text|report|story|piece|passage|document)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _asked(question: str) -> set[str]:
+    """The terms of a question, with the words of a measure it asks to count, without its pointers to the text."""
+    return terms(expand_query(_THE_TEXT.sub(" ", question)))
+
+
 def distinctive(question: str, sentences: Sequence[str], rare: int = RARE) -> set[str]:
     """Terms of the question (with the words of a measure it asks to count) held by 1 to ``rare`` sentences."""
-    asked = terms(expand_query(question))
+    asked = _asked(question)
     counts: Counter[str] = Counter()
     for sentence in sentences:
         counts.update(asked & terms(sentence))
@@ -49,6 +62,12 @@ def distinctive(question: str, sentences: Sequence[str], rare: int = RARE) -> se
 
 
 def anchored(question: str, cited: Iterable[str], sentences: Sequence[str]) -> bool:
-    """True when some cited sentence holds a distinctive term of the question."""
+    """True when some cited sentence holds a distinctive term of the question; for a question whose every
+    term the article holds is held by many sentences ("By what other name is ISIS referred to?"), one of
+    its terms held by the fewest."""
     wanted = distinctive(question, sentences)
+    if not wanted:
+        asked = _asked(question)
+        counts = Counter(t for sentence in sentences for t in asked & terms(sentence))
+        wanted = {t for t, n in counts.items() if n == min(counts.values())} if counts else set()
     return any(wanted & terms(c) for c in cited)

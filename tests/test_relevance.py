@@ -54,3 +54,17 @@ def test_a_comparative_and_its_superlative_are_one_term() -> None:
     question = "Since when has there been no deadlier storm in the county?"
     assert anchored(question, [sentences[0]], sentences)
     assert not anchored(question, [sentences[1]], sentences)
+
+
+def test_a_question_pointing_at_the_text_is_anchored_by_its_rarest_term() -> None:
+    """"in the report" names the text, not what is asked; a question whose every term many sentences hold
+    is anchored by a sentence holding the one the fewest hold, not by one holding none of them."""
+    sentences = [
+        "Riverton was hit by a flood, the town's council reported.", "The flood closed the council's roads.",
+        "The flood shut the town's schools.", "The Riverton Council, also known as RC, asked for help.",
+        "The Riverton Council met on Monday.", "The Riverton Council thanked the rescue teams.",
+    ]
+    question = "By what other name is the Riverton Council referred to in the report?"
+    assert "report" not in distinctive(question, sentences)
+    assert anchored(question, [sentences[3]], sentences)
+    assert not anchored(question, [sentences[2]], sentences)
