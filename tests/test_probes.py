@@ -402,3 +402,16 @@ def test_an_acronym_states_the_name_its_source_spells_out() -> None:
     answer = ground("Who funded the Bricks for Warsaw campaign?", "The EU funded the Bricks for Warsaw campaign [1].",
                     sources, {article.id: article}, refusal)
     assert "EU" not in answer.text
+
+
+def test_a_number_word_does_not_tie_a_figure_to_a_sentence_about_something_else() -> None:
+    """"Four workers were evacuated" is not made of "Forty-one workers were evacuated" and "four sites": the
+    word "four" is the figure, so the sentence about sites holds none of the claim's words."""
+    article, sources = numbered(
+        "Warehouse fire\n\nForty-one workers were evacuated, and two were treated in hospital.\n"
+        "Halvorsen employs about two thousand people at four sites.\nNobody was killed.\n",
+        "warehouse-fire",
+    )
+    answer = ground("How many workers were evacuated?", "Four workers were evacuated, and two were treated in hospital.",
+                    sources, {article.id: article}, "The article does not say.")
+    assert not answer.text.startswith("Four workers"), answer.text

@@ -19,7 +19,8 @@ from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, held, names, numbers, overlap, supported
-from index.text import NEGATION, REPORTING
+from index.text import NEGATION, REPORTING, stem
+from index.text import words as text_words
 
 __all__ = [
     "support", "accept", "is_supported", "attributed", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS",
@@ -163,8 +164,9 @@ def _statement_held(text: str, pair: Sequence[Source]) -> bool:
     the date of a law signed) is not the claim's."""
     words = content_words(text) - _META - content_words(" ".join(names(text)))
     evidence = content_words(" ".join(s.text for s in pair))
+    lexical = words - {stem(w) for w in text_words(text) if numbers(w)}  # "four" is the figure, not a word
     for n in numbers(text):
-        if not any(n in numbers(s.text) and held(words, content_words(s.text)) for s in pair):
+        if not any(n in numbers(s.text) and held(lexical, content_words(s.text)) for s in pair):
             return False
     return len(held(words, evidence)) >= MIN_COVERAGE * len(words)
 
