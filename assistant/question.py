@@ -52,7 +52,14 @@ def asked_part(question: str) -> str:
 KINDS = ("name", "date", "number", "money", "figure", "age")
 
 _WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom)\b|\bwhat (?:is|was|were|are) the names?\b", re.I)
-_WHEN = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month)\b", re.I)
+# "When did…?", "When exactly was…?" ask for a time; "When a pathogen is eaten, it is trapped in what vesicle?"
+# opens with a clause (no auxiliary after "when") and asks something else.
+_WHEN = re.compile(
+    r"^\s*(?:and\s+|so\s+|then\s+)?when\s+(?:[^\W\d_]+ly\s+)?(?:is|was|are|were|do|does|did|has|have|had|will|"
+    r"would|can|could|should|shall|may|might|must)(?:n't|n’t)?\b|^\s*when(?:'s|’s)\b|^\s*when\W*$"
+    r"|\b(?:what|which)\s+(?:year|date|day|month)\b",
+    re.I,
+)
 _HOW_MANY = re.compile(
     r"\bhow\s+(?:many|long|old|far|often|big|large|tall|high)\b|\bwhat\s+(?:number|percentage|share)\b", re.I
 )

@@ -17,6 +17,11 @@ REFUSAL = "The article does not say."
     ("question", "kind", "unit"),
     [
         ("Who scored the winner?", "name", None),
+        ("When exactly was the dam built?", "date", None),
+        ("When wasn't the bridge open?", "date", None),
+        ("When’s the match?", "date", None),
+        # "when" opening a clause: the question asks for something else
+        ("When a pathogen is eaten by a phagocyte it is trapped in what vesicle?", None, None),
         ("And who claimed it?", "name", None),
         ("What were the names of the bombers?", "name", None),
         ("When was the dam completed?", "date", None),
