@@ -85,6 +85,16 @@ def test_a_figure_for_a_unit_may_be_an_ordinal() -> None:
     assert not states_kind(question, "In the first half.", "He limped off in the first half.")
 
 
+def test_how_long_is_answered_by_a_span_without_a_figure() -> None:
+    """"almost a month" answers "how long", when the cited sentence gives that span; "how many" needs a figure."""
+    from assistant.grounding.kind import states_kind
+
+    quote = "The fighters held out for almost a month before the ghetto fell."
+    assert states_kind(analyse("How long did the fighters hold out?"), "They held out for almost a month.", quote)
+    assert not states_kind(analyse("How long did the fighters hold out?"), "They held out for a year.", quote)
+    assert not states_kind(analyse("How many fighters held out?"), "They held out for almost a month.", quote)
+
+
 @pytest.mark.parametrize(
     ("question", "asked"),
     [

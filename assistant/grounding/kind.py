@@ -43,6 +43,19 @@ _AGE = re.compile(
 )
 
 
+# A span of time given without a figure: "almost a month", "a few weeks", "several years" answer "how long".
+_SPAN = re.compile(
+    r"\b(?:a|an|a\s+few|few|several|many|some)\s+(?P<unit>second|minute|hour|day|week|fortnight|month|year|"
+    r"decade|century|centurie)s?\b",
+    re.I,
+)
+_HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
+
+
+def _spans(text: str) -> set[str]:
+    return {m.group("unit").lower() for m in _SPAN.finditer(text)}
+
+
 _YEARS = re.compile(r"\b(?P<n>[\w-]+)\s+years?\b", re.I)  # "23 years later": an age the answer worked out
 
 
@@ -69,7 +82,8 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         return any(same_name(n, q) for n in new for q in names(quotes)) or bool(new & abbreviated(said, quotes))
     if question.kind == "number":
         shared = _new_numbers(said, question) & numbers(quotes)
-        return bool(shared) or bool(_NONE.search(said) and _NONE.search(quotes))
+        spans = _spans(said) & _spans(quotes) if _HOW_LONG.search(question.text) else set()
+        return bool(shared) or bool(spans) or bool(_NONE.search(said) and _NONE.search(quotes))
     if question.kind == "money":
         return bool(_new_numbers(said, question) & _money(quotes))
     if question.kind == "age":  # an age the sentences state, or a number of years (support checked its sum)
