@@ -415,3 +415,20 @@ def test_a_number_word_does_not_tie_a_figure_to_a_sentence_about_something_else(
     answer = ground("How many workers were evacuated?", "Four workers were evacuated, and two were treated in hospital.",
                     sources, {article.id: article}, "The article does not say.")
     assert not answer.text.startswith("Four workers"), answer.text
+
+
+def test_a_claim_citing_many_sentences_keeps_the_ones_that_state_it() -> None:
+    """"[1]-[5]" after a claim one sentence states: the answer cites that sentence, and the later passes judge
+    it alone, so a negation in another cited sentence does not answer "Where didn't he live?"."""
+    article, sources = numbered(
+        "Old Briton\n\nOld Briton lived at the village of Pickawillany.\nThe French did not trade there.\n"
+        "The village lay on the Miami river.\nCéloron reached the river in 1749.\nThe chief traded with the British.\n",
+        "old-briton",
+    )
+    refusal = "The article does not say."
+    answer = ground("Where did Old Briton live?", "Old Briton lived at the village of Pickawillany [1][2][3][4][5].",
+                    sources, {article.id: article}, refusal)
+    assert [c.quote for c in answer.citations] == ["Old Briton lived at the village of Pickawillany."], answer
+    answer = ground("Where didn't Old Briton live?", "Old Briton lived at the village of Pickawillany [1][2][3][4][5].",
+                    sources, {article.id: article}, refusal)
+    assert answer.abstained, answer.text

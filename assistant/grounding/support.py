@@ -207,6 +207,22 @@ def repair(
     notes.append(f"dropped unsupported: {text!r}")
     return None
 
+MAX_CITED = 2
+
+
+def narrowed(text: str, cited: list[Source], ordered: Sequence[set[str]]) -> list[Source]:
+    """The fewest of a claim's cited sentences that support it, when it cites more than MAX_CITED: a claim
+    citing six sentences ("[26]-[31]") is checked by every later pass against the one or two that state it,
+    not against words scattered over all six (one of which negates something, another names a referee)."""
+    if len(cited) <= MAX_CITED:
+        return cited
+    for size in range(1, MAX_CITED + 1):
+        subsets = [list(c) for c in combinations(cited, size) if is_supported(text, list(c), ordered)]
+        if subsets:
+            return max(subsets, key=lambda c: len(overlap(text, " ".join(s.text for s in c))))
+    return cited
+
+
 def reports_negation(claim: Claim, by_number: Mapping[int, Source]) -> bool:
     """A claim worded like a refusal that cites sentences stating a negation, and is not about the article:
     a fact about what someone did not do or say, to be checked like any other claim."""
@@ -272,6 +288,7 @@ def support(state: Grounding) -> None:
             state.notes.append(f"dropped: says nothing the question does not: {claim.text!r}")
             continue
         if cited and is_supported(claim.text, cited, ordered):
+            cited = narrowed(claim.text, cited, ordered)
             state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in cited))])
         elif repaired := repair(claim.text, cited, state.sources, state.notes, ordered):
             state.sentences.append(repaired)
