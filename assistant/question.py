@@ -57,7 +57,7 @@ _WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom)\b|\bwhat (?:is|was
 _WHEN = re.compile(
     r"^\s*(?:and\s+|so\s+|then\s+)?when\s+(?:[^\W\d_]+ly\s+)?(?:is|was|are|were|do|does|did|has|have|had|will|"
     r"would|can|could|should|shall|may|might|must)(?:n't|n’t)?\b|^\s*when(?:'s|’s)\b|^\s*when\W*$"
-    r"|\b(?:what|which)\s+(?:year|date|day|month)\b",
+    r"|\b(?:what|which)\s+(?:year|date|day|month|decade|century)\b",
     re.I,
 )
 _HOW_MANY = re.compile(

@@ -26,6 +26,7 @@ REFUSAL = "The article does not say."
         ("What were the names of the bombers?", "name", None),
         ("When was the dam completed?", "date", None),
         ("In what year did the war end?", "date", None),
+        ("In what century did the history of the engine begin?", "date", None),
         ("How many people died?", "number", None),
         ("For how long did the fire burn?", "number", None),
         ("How much did the club pay for him?", "money", None),
