@@ -277,4 +277,11 @@ def same_name(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long.startswith(short) and long[len(short):] in _NAME_ENDINGS
+    if len(short) >= 3 and long.startswith(short) and long[len(short):] in _NAME_ENDINGS:
+        return True
+    # A country in -y and its people: "Germany" and "German", "Italy" and "Italian", "Hungary" and "Hungarian".
+    country, people = (a, b) if a.endswith("y") else (b, a)
+    root = country[:-1]
+    if not country.endswith("y") or len(root) < 4:
+        return False
+    return people in (root + "ian", root + "ians") or (len(root) >= 5 and people in (root, root + "s"))

@@ -40,6 +40,9 @@ def test_names_and_same_name() -> None:
     assert names("The Daesh statement, by Émile. However Iran's") == {"daesh", "emile", "iran"}
     assert same_name("israel", "israeli") and same_name("iran", "iranian")
     assert not same_name("charles", "charlemagne") and not same_name("austria", "australia")
+    # a country in -y and its people
+    assert same_name("germany", "german") and same_name("italian", "italy") and same_name("hungary", "hungarians")
+    assert not same_name("kelly", "kell") and not same_name("germany", "germ")
 
 
 @pytest.mark.parametrize(
