@@ -219,11 +219,13 @@ def unstated_numbers(question: str, texts: Iterable[str]) -> list[str]:
 # rarely found?") takes that as given too: a sentence saying what is so does not answer it. Not "no" before a
 # comparative ("Since when has there been no deadlier attack?" asks for a superlative: "the deadliest since").
 _NO_COMPARED = re.compile(r"\bno\s+(?:more|less|fewer|[^\W\d_]+er)\b", re.IGNORECASE)
+# "non-combustion", "non-profit": a prefix making a word of its own, not a negation of what is asked.
+_NON_PREFIX = re.compile(r"\bnon-(?=\w)", re.IGNORECASE)
 
 
 def negated_premise(question: str) -> str | None:
     """The word by which the question asks what is not (or seldom) so, or None."""
-    match = POLARITY.search(_NO_COMPARED.sub(" ", question))
+    match = POLARITY.search(_NON_PREFIX.sub(" ", _NO_COMPARED.sub(" ", question)))
     return match.group().strip() if match else None
 
 

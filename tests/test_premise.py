@@ -204,7 +204,8 @@ def test_a_number_only_another_article_states_is_not_stated_by_the_cited_one() -
         ("What kind of barrier does not protect organisms?", "not"),
         ("Why didn't the council repair the dam?", "n't"),
         ("Where are neutrophils rarely found?", "rarely"),
-        ("What is a non-combustion heat source?", "non"),
+        ("Which country had non interruptions in its supply?", "non"),
+        ("What is a non-combustion heat source?", None),  # a word of its own: the answer need not negate
         ("Since which event has there been no deadlier attack?", None),  # a superlative asked: "the deadliest"
         ("Were no more than 5 hurt?", None),  # compared with
         ("Where are neutrophils found?", None),
