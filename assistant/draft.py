@@ -40,8 +40,8 @@ _SOURCE_TALK = re.compile(
 
 _ATTRIBUTION = re.compile(
     r"\s*(?:(?:the|this) (?:article|text|sources?)|it) (?:states?|says?|mentions?|reports?|notes?|indicates?)"
-    r"(?: that)?[,:]?\s+(?=\w)"
-    r"|\s*according to (?:(?:the|this) )?(?:article|text|sources?),\s*(?=\w)",
+    r"(?: that)?[,:]?\s+(?=[\w\"“‘])"
+    r"|\s*according to (?:(?:the|this) )?(?:article|text|sources?),\s*(?=[\w\"“‘])",
     re.IGNORECASE,
 )
 
@@ -111,7 +111,7 @@ def parse_draft(draft: str) -> list[Claim]:
         cited = tuple(dict.fromkeys(numbers))
         parts = [p.strip() for p in _INNER_ATTRIBUTION.split(text)] if re.search(r"\w", text) else []
         for part in [p for p in parts if p] or [""]:
-            ended = part if not part or part.endswith((".", "!", "?", "？")) else part + "."
+            ended = part if not part or part.rstrip("\"'”’").endswith((".", "!", "?", "？")) else part + "."
             claims.append(Claim(ended[:1].upper() + ended[1:], cited))
     return claims
 

@@ -23,6 +23,8 @@ PARSES = [
     # a yes/no opening is a polarity no quote verifies: the facts after it are the claim
     ("Yes, the article states that it was the first dividend [3].", [Claim("It was the first dividend.", (3,))]),
     ("No, it was its first conviction [2].", [Claim("It was its first conviction.", (2,))]),
+    # an attribution before a quotation: the quotation is the claim ('That "Boilers use pumps."' was left)
+    ('The article states that "Boilers use pumps." [17]', [Claim('"Boilers use pumps."', (17,))]),
     ("Nobody died [2].", [Claim("Nobody died.", (2,))]),
     # a marker as the subject of a reporting verb stands for the article: not "states that it rained"
     ("[5] states that it rained.", [Claim("It rained.", (5,))]),
