@@ -21,6 +21,11 @@ _ARITHMETIC = re.compile(
 )
 
 
+# "First" also means earliest: the evidence saying "the earliest" or "the initial" states the claim's "first".
+_FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
+_EARLIEST = re.compile(r"\b(?:earliest|initial|initially|originally)\b", re.IGNORECASE)
+
+
 def facts(text: str) -> set[str]:
     """Numbers and names: what a cited span must contain for a sentence to count as supported."""
     return numbers(text) | names(text)
@@ -93,6 +98,10 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     missing = {
         n for n in numbers(claim) if n not in have_numbers and not (computes and derived(n, have_numbers))
     }
+    if "1" in missing and _FIRST.search(claim) and _EARLIEST.search(evidence) and "1" not in numbers(
+        _FIRST.sub(" ", claim)
+    ):
+        missing.discard("1")  # "the first known reference" for "the earliest known reference"
     have_words = {fold(w).removesuffix("'s").strip("'-") for w in words(evidence)}
     missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}
     if missing and not missing & numbers(claim):

@@ -432,3 +432,17 @@ def test_a_claim_citing_many_sentences_keeps_the_ones_that_state_it() -> None:
     answer = ground("Where didn't Old Briton live?", "Old Briton lived at the village of Pickawillany [1][2][3][4][5].",
                     sources, {article.id: article}, refusal)
     assert answer.abstained, answer.text
+
+
+def test_a_clause_leaning_on_the_one_before_is_not_kept_alone() -> None:
+    """Cutting an unsupported claim to its supported clauses keeps no "which ..." or "and ..." fragment alone:
+    "which prevent pathogens from entering the organism" says nothing without what it is about."""
+    article, sources = numbered(
+        "Immune system\n\nPhysical barriers prevent pathogens such as bacteria and viruses from entering the organism.\n"
+        "The innate response is fast but nonspecific.\n",
+        "immune-system",
+    )
+    answer = ground("What is the first line of defence?",
+                    "The skin is the first line of defence, which prevent pathogens from entering the organism.",
+                    sources, {article.id: article}, "The article does not say.")
+    assert not answer.text.lower().startswith("which"), answer.text

@@ -96,6 +96,16 @@ def test_how_long_is_answered_by_a_span_without_a_figure() -> None:
     assert not states_kind(analyse("How many fighters held out?"), "They held out for almost a month.", quote)
 
 
+def test_a_change_in_money_is_answered_in_per_cent() -> None:
+    """"How much did the price rise?" is answered by "by 2%"; "What was the share price?" is not."""
+    from assistant.grounding.kind import states_kind
+
+    quote = "The price of oil rose by less than 2 percent per year over the decade."
+    said = "It rose by less than 2 percent per year."
+    assert states_kind(analyse("How much did the price of oil increase each year?"), said, quote)
+    assert not states_kind(analyse("How much was the price of oil?"), said, quote)
+
+
 @pytest.mark.parametrize(
     ("question", "asked"),
     [

@@ -38,6 +38,9 @@ def test_names_skip_sentence_openers_and_match_possessives() -> None:
         ("49 were hurt or killed.", "9 died and 40 were injured", False),  # a sum it does not say it made
         ("It lasted 24 years.", "built in 1998; the flood came in 2021", False),
         ("5 died.", "1,000 people and 12 cars", False),
+        ("The first known reference dates from 430 BC.", "The earliest known reference dates from 430 BC.", True),
+        ("The first 2 references date from 430 BC.", "The earliest known reference dates from 430 BC.", False),
+        ("The first known reference dates from 430 BC.", "A known reference dates from 430 BC.", False),
     ],
 )
 def test_supported(claim: str, evidence: str, ok: bool) -> None:

@@ -68,6 +68,19 @@ def _new_numbers(text: str, question: Question) -> set[str]:
     return numbers(text) - numbers(question.text)
 
 
+_PERCENT = re.compile(r"(?P<n>[\w.,-]+)\s*(?:%|per\s*cent|percent)", re.I)
+
+
+_CHANGE = re.compile(
+    r"\b(?:increas|rise|rose|risen|rising|fall|fell|fallen|grow|grew|grown|drop|declin|climb|gain|jump|"
+    r"surg|plung|soar|cut|chang)\w*", re.I,
+)
+
+
+def _percents(text: str) -> set[str]:
+    return set().union(set(), *(numbers(m.group("n")) for m in _PERCENT.finditer(text)))
+
+
 def _money(text: str) -> set[str]:
     return {(m.group("a") or m.group("b")).replace(",", "").rstrip(".") for m in _CURRENCY.finditer(text)}
 
@@ -84,8 +97,9 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         shared = _new_numbers(said, question) & numbers(quotes)
         spans = _spans(said) & _spans(quotes) if _HOW_LONG.search(question.text) else set()
         return bool(shared) or bool(spans) or bool(_NONE.search(said) and _NONE.search(quotes))
-    if question.kind == "money":
-        return bool(_new_numbers(said, question) & _money(quotes))
+    if question.kind == "money":  # or, for a change, one in per cent: "How much did the price rise?" "By 2%."
+        percents = _percents(said) & _percents(quotes) if _CHANGE.search(question.text) else set()
+        return bool(_new_numbers(said, question) & (_money(quotes) | percents))
     if question.kind == "age":  # an age the sentences state, or a number of years (support checked its sum)
         years = set().union(set(), *(numbers(m.group("n")) for m in _YEARS.finditer(said)))
         return bool(_ages(said) & _ages(quotes)) or bool(years - numbers(question.text))

@@ -26,6 +26,8 @@ __all__ = [
     "support", "accept", "is_supported", "attributed", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS",
 ]
 
+# A clause that leans on the one before it ("which prevent pathogens from entering"): no statement alone.
+_DEPENDENT = re.compile(r"(?:which|who|whom|whose|that|where|and|or|as|including|such as)\b")
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
 # Claims that two accounts agree; "the same colour" or "consistent form" claim no agreement between sources.
@@ -200,7 +202,7 @@ def repair(
     within = cited or near[:1]
     if within:
         clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
-        kept = [c for c in clauses if is_supported(c, within, ordered)]
+        kept = [c for c in clauses if is_supported(c, within, ordered) and not _DEPENDENT.match(c)]
         if kept and len(kept) < len(clauses):
             notes.append(f"cut to its supported part: {text!r}")
             return [Segment("; ".join(kept), tuple(cite(s) for s in within))]
