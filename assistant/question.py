@@ -52,11 +52,13 @@ def asked_part(question: str) -> str:
 KINDS = ("name", "date", "number", "money", "figure", "age")
 
 _WHO = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:who|whom)\b|\bwhat (?:is|was|were|are) the names?\b", re.I)
-# "When did…?", "When exactly was…?" ask for a time; "When a pathogen is eaten, it is trapped in what vesicle?"
+# "When did…?", "When exactly was…?", "When, exactly, did…?", "When in 1990 did…?" ask for a time;
+# "When a pathogen is eaten, it is trapped in what vesicle?"
 # opens with a clause (no auxiliary after "when") and asks something else.
 _WHEN = re.compile(
-    r"^\s*(?:and\s+|so\s+|then\s+)?when\s+(?:[^\W\d_]+ly\s+)?(?:is|was|are|were|do|does|did|has|have|had|will|"
-    r"would|can|could|should|shall|may|might|must)(?:n't|n’t)?\b|^\s*when(?:'s|’s)\b|^\s*when\W*$"
+    r"^\s*(?:and\s+|so\s+|then\s+)?when(?:\s*,[^,?]{1,25},|\s+in\s+\w+)?\s+(?:[^\W\d_]+ly\s+)?"
+    r"(?:(?:is|was|are|were|do|does|did|has|have|had|will|would|can|could|should|shall|may|might|must)(?:n't|n’t)?"
+    r"|won't|won’t)\b|^\s*when(?:'s|’s)\b|^\s*when\W*$"
     r"|\b(?:what|which)\s+(?:year|date|day|month|decade|century)\b",
     re.I,
 )

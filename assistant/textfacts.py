@@ -21,9 +21,17 @@ _ARITHMETIC = re.compile(
 )
 
 
-# "First" also means earliest: the evidence saying "the earliest" or "the initial" states the claim's "first".
+# "First" also means earliest: "the earliest known reference" states "the first known reference", and "was
+# initially built" "was first built" (the same word follows); "its initial offering" does not state "its first profit".
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
-_EARLIEST = re.compile(r"\b(?:earliest|initial|initially|originally)\b", re.IGNORECASE)
+_FIRST_OF = re.compile(r"\bfirst\s+(\w+)", re.IGNORECASE)
+_EARLIEST_OF = re.compile(r"\b(?:earliest|initial|initially|originally)\s+(\w+)", re.IGNORECASE)
+
+
+def _says_first(claim: str, evidence: str) -> bool:
+    """Whether the evidence says the claim's "first X" as "the earliest X" or "initially X"."""
+    said = {fold(w) for w in _EARLIEST_OF.findall(evidence)}
+    return any(fold(w) in said for w in _FIRST_OF.findall(claim))
 
 
 def facts(text: str) -> set[str]:
@@ -98,9 +106,7 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     missing = {
         n for n in numbers(claim) if n not in have_numbers and not (computes and derived(n, have_numbers))
     }
-    if "1" in missing and _FIRST.search(claim) and _EARLIEST.search(evidence) and "1" not in numbers(
-        _FIRST.sub(" ", claim)
-    ):
+    if "1" in missing and _says_first(claim, evidence) and "1" not in numbers(_FIRST.sub(" ", claim)):
         missing.discard("1")  # "the first known reference" for "the earliest known reference"
     have_words = {fold(w).removesuffix("'s").strip("'-") for w in words(evidence)}
     missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}

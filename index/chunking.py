@@ -18,6 +18,7 @@ Span = tuple[int, int]
 # A sentence ends at . ! ? (with closing quotes/brackets, and footnote marks: "1978.[citation needed]",
 # "said.[12]") followed by whitespace, or at a line break.
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?:\[[^\[\]\n]{1,40}\])*(?=\s)|\n""")
+_FOOTNOTED_PERIOD = re.compile(r"\.(?:\[[^\[\]\n]{1,40}\])*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep vs etc no jan feb mar apr jun jul aug "
     "sep sept oct nov dec inc ltd co corp".split()
@@ -49,8 +50,9 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     return (start, end) if start < end else None
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """True when the period at ``dot`` ends an abbreviation or an initial ("U.S.", "Dr.")."""
+def _is_abbreviation(text: str, dot: int, after: int) -> bool:
+    """True when the period at ``dot`` ends an abbreviation or an initial ("U.S.", "Dr."); the next sentence
+    would start at ``after`` (past any footnote mark: "the U.S.[4] rose" goes on)."""
     word_start = dot
     while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
         word_start -= 1
@@ -58,7 +60,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if word in _ABBREVIATIONS:
         return True
     if len(word) == 1 or "." in word:  # "J." or "U.S."
-        nxt = text[dot + 1 : dot + 3].lstrip()
+        nxt = text[after : after + 2].lstrip()
         return bool(nxt) and not nxt[0].isupper() or len(word) == 1
     return False
 
@@ -82,9 +84,8 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for match in _END.finditer(text):
-        if match.group() != "\n" and match.group().startswith(".") and len(match.group()) == 1:
-            if _is_abbreviation(text, match.start()):
-                continue
+        if _FOOTNOTED_PERIOD.fullmatch(match.group()) and _is_abbreviation(text, match.start(), match.end()):
+            continue
         end = match.end()
         spans.extend(_split_long(text, start, end))
         start = end

@@ -100,7 +100,7 @@ def counted_group(question: str) -> tuple[str, ...]:
 def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bool:
     """Whether the text gives a figure for the counted thing: a number at most three words before one of
     its words, matched on their stems ("two explosions", "twin blasts" for "blasts")."""
-    tokens = re.findall(r"[\w'-]+", text.lower())
+    tokens = re.findall(r"\d[\d,.]*\d|[\w'-]+", text.lower())  # "1,000" one token
     wanted = {thing_stem(w) for w in words}
     for i, token in enumerate(tokens):
         before = tokens[max(0, i - 3) : i]
@@ -111,6 +111,8 @@ def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bo
     return False
 
 
+_MULTIPLIER = re.compile(r"(?:hundred|thousand|million|billion|dozen)s?")
+
 # Count words with a value of their own; "dozens", "hundreds" and "thousands" give none (a vague figure).
 _COUNT_VALUES = {"twin": "2", "both": "2", "single": "1"}
 
@@ -119,17 +121,28 @@ def counts_given(words: tuple[str, ...], text: str) -> set[str] | None:
     """The figures a text gives for the counted thing ("four crank rotations" -> {"4"} for ("crank",
     "rotations")), as ``numbers`` writes them; None when a figure for it is vague ("dozens of rotations"),
     so no figure can be said to differ from it."""
-    tokens = re.findall(r"[\w'-]+", text.lower())
+    tokens = re.findall(r"\d[\d,.]*\d|[\w'-]+", text.lower())  # "1,000" one token
     wanted = {thing_stem(w) for w in words}
     found: set[str] = set()
     for i, token in enumerate(tokens):
         if thing_stem(token) not in wanted:
             continue
-        before = tokens[max(0, i - 3) : i]
-        counts = [t for t in before if _COUNTS.fullmatch(t)]
-        if not counts:
+        start = max(0, i - 3)
+        at = [k for k in range(start, i) if _COUNTS.fullmatch(tokens[k])]
+        if not at:
             continue
-        values = numbers(" ".join(before)) | {_COUNT_VALUES[t] for t in counts if t in _COUNT_VALUES}
+        # The figure nearest the thing ("In 2019 two goals" -> two), written in one or more words ("two
+        # thousand"), and the part counted of it ("three of the 40 soldiers" -> three and 40).
+        first = at[-1]
+        while first > start and _COUNTS.fullmatch(tokens[first - 1]) and not (  # "2019, 300": two figures
+            tokens[first - 1][0].isdigit() and not _MULTIPLIER.fullmatch(tokens[first])
+        ):
+            first -= 1
+        counts = tokens[first:i]
+        if first >= 3 and tokens[first - 1] in ("the", "these", "those") and tokens[first - 2] == "of":
+            if _COUNTS.fullmatch(tokens[first - 3]):
+                counts = [tokens[first - 3], *counts]
+        values = numbers(" ".join(counts)) | {_COUNT_VALUES[t] for t in counts if t in _COUNT_VALUES}
         if not values:
             return None
         found |= values

@@ -222,16 +222,20 @@ def related_stems(a: str, b: str) -> bool:
 
 # A run of capitalised words, with the short words a name keeps inside it ("Department of Energy"), and the
 # numerals that end one ("World War II", "Apollo 11").
-_RUN_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+_RUN_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+|(?P<stop>[,;:()\[\]\"“”!?])")
 _JOINERS = frozenset("of and for the on de".split())
 _ROMAN = re.compile(r"[IVX]+")
 
 
 def _runs(text: str) -> list[list[str]]:
-    """Runs of capitalised words (joiners inside them kept), each at most eight words."""
+    """Runs of capitalised words (joiners inside them kept, punctuation ending them), each at most eight words."""
     runs: list[list[str]] = [[]]
-    for word in _RUN_WORD.findall(MARKER.sub(" ", text)):
-        if word[0].isupper() or (word.isdigit() and runs[-1]) or (word.lower() in _JOINERS and runs[-1]):
+    for match in _RUN_WORD.finditer(MARKER.sub(" ", text)):
+        word = match.group()
+        if match.group("stop"):  # punctuation ends a run: "Uganda, Kenya and Ethiopia" spells no "uk"
+            if runs[-1]:
+                runs.append([])
+        elif word[0].isupper() or (word.isdigit() and runs[-1]) or (word.lower() in _JOINERS and runs[-1]):
             runs[-1].append(word)
         elif runs[-1]:
             runs.append([])
@@ -284,4 +288,7 @@ def same_name(a: str, b: str) -> bool:
     root = country[:-1]
     if not country.endswith("y") or len(root) < 4:
         return False
-    return people in (root + "ian", root + "ians") or (len(root) >= 5 and people in (root, root + "s"))
+    # The people as the country less its "y" only after "n" ("Germany"): "Gregory" is not "Gregor"'s country.
+    if people in (root + "ian", root + "ians"):
+        return True
+    return root.endswith("n") and len(root) >= 5 and people in (root, root + "s")

@@ -185,3 +185,14 @@ def test_a_footnote_mark_after_the_full_stop_ends_the_sentence() -> None:
         "On November 28, 1995, a law was signed.[12]",
         "It ended.",
     ]
+
+
+def test_a_footnote_mark_after_an_abbreviation_does_not_end_the_sentence() -> None:
+    """"the U.S.[4] rose" goes on, as "the U.S. rose" does: the figure stays with its subject."""
+    text = "Exports to the U.S.[4] rose by 5% in 2019. Dr.[2] Smith said so. He moved to the U.S.[3] The war ended."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Exports to the U.S.[4] rose by 5% in 2019.",
+        "Dr.[2] Smith said so.",
+        "He moved to the U.S.[3]",
+        "The war ended.",
+    ]

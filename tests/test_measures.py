@@ -53,6 +53,9 @@ def test_gives_count(words: tuple[str, ...], text: str, gives: bool) -> None:
         (("explosions",), "two thousand explosions", {"2000"}),
         (("explosions",), "dozens of explosions", None),  # vague: no figure can differ from it
         (("explosions",), "the explosions were loud", set()),
+        (("soldiers",), "Three of the 40 soldiers were killed.", {"3", "40"}),  # the part counted, and the whole
+        (("goals",), "In 2019 two goals were disallowed.", {"2"}),  # the year is not the count
+        (("people",), "In 2019, 1,000 people moved.", {"1000"}),
     ],
 )
 def test_counts_given(words: tuple[str, ...], text: str, given: set[str] | None) -> None:

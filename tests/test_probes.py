@@ -442,7 +442,24 @@ def test_a_clause_leaning_on_the_one_before_is_not_kept_alone() -> None:
         "The innate response is fast but nonspecific.\n",
         "immune-system",
     )
-    answer = ground("What is the first line of defence?",
-                    "The skin is the first line of defence, which prevent pathogens from entering the organism.",
-                    sources, {article.id: article}, "The article does not say.")
-    assert not answer.text.lower().startswith("which"), answer.text
+    for draft in ("The skin is the first line of defence, which prevent pathogens from entering the organism.",
+                  "The skin is the first line of defence, until physical barriers prevent pathogens from entering the organism."):
+        answer = ground("What is the first line of defence?", draft, sources, {article.id: article},
+                        "The article does not say.")
+        assert not answer.text.lower().startswith(("which", "until")), answer.text
+
+
+def test_a_figure_worked_out_from_two_sentences_may_join_them() -> None:
+    """An age worked out from a birth year in one sentence and a death year in another is cited to both; a
+    wrong difference is not."""
+    article, sources = numbered(
+        "Max Weber\n\nMax Weber was born in 1918 in a village near Munich.\nThe painter Weber died in 1964 in Berlin.\n",
+        "weber",
+    )
+    refusal = "The article does not say."
+    answer = ground("How old was Weber when he died?", "Weber was 46 years old when he died.", sources,
+                    {article.id: article}, refusal)
+    assert not answer.abstained and len(answer.citations) == 2, answer
+    answer = ground("How old was Weber when he died?", "Weber was 47 years old when he died.", sources,
+                    {article.id: article}, refusal)
+    assert answer.abstained, answer.text

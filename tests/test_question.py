@@ -18,6 +18,9 @@ REFUSAL = "The article does not say."
     [
         ("Who scored the winner?", "name", None),
         ("When exactly was the dam built?", "date", None),
+        ("When, exactly, did the dam open?", "date", None),
+        ("When in 1998 did the dam open?", "date", None),
+        ("When won't the dam be open?", "date", None),
         ("When wasn't the bridge open?", "date", None),
         ("When’s the match?", "date", None),
         # "when" opening a clause: the question asks for something else
@@ -94,6 +97,10 @@ def test_how_long_is_answered_by_a_span_without_a_figure() -> None:
     assert states_kind(analyse("How long did the fighters hold out?"), "They held out for almost a month.", quote)
     assert not states_kind(analyse("How long did the fighters hold out?"), "They held out for a year.", quote)
     assert not states_kind(analyse("How many fighters held out?"), "They held out for almost a month.", quote)
+    festival = "The festival is held once a year and lasts several centuries' worth of songs."
+    assert not states_kind(analyse("How long does the festival last?"), "It is held once a year.", festival)
+    walls = "The walls stood for several centuries."
+    assert states_kind(analyse("How long did the walls stand?"), "They stood for several centuries.", walls)
 
 
 def test_a_change_in_money_is_answered_in_per_cent() -> None:
@@ -104,6 +111,8 @@ def test_a_change_in_money_is_answered_in_per_cent() -> None:
     said = "It rose by less than 2 percent per year."
     assert states_kind(analyse("How much did the price of oil increase each year?"), said, quote)
     assert not states_kind(analyse("How much was the price of oil?"), said, quote)
+    surgery = "The surgery had a 95% success rate."
+    assert not states_kind(analyse("How much did the surgery cost?"), "It had a 95% success rate.", surgery)
 
 
 @pytest.mark.parametrize(

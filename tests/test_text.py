@@ -42,6 +42,7 @@ def test_names_and_same_name() -> None:
     assert not same_name("charles", "charlemagne") and not same_name("austria", "australia")
     # a country in -y and its people
     assert same_name("germany", "german") and same_name("italian", "italy") and same_name("hungary", "hungarians")
+    assert not same_name("gregory", "gregor") and not same_name("brandy", "brand") and not same_name("shelly", "shell")
     assert not same_name("kelly", "kell") and not same_name("germany", "germ")
 
 

@@ -41,6 +41,9 @@ def test_names_skip_sentence_openers_and_match_possessives() -> None:
         ("The first known reference dates from 430 BC.", "The earliest known reference dates from 430 BC.", True),
         ("The first 2 references date from 430 BC.", "The earliest known reference dates from 430 BC.", False),
         ("The first known reference dates from 430 BC.", "A known reference dates from 430 BC.", False),
+        ("It was first built in 1900.", "It was initially built in 1900.", True),
+        ("Smith scored the first goal.", "Smith scored a goal that was initially ruled offside.", False),
+        ("The UK sent troops.", "Troops from Uganda, Kenya and Ethiopia were sent.", False),  # no run across commas
     ],
 )
 def test_supported(claim: str, evidence: str, ok: bool) -> None:

@@ -44,16 +44,18 @@ _AGE = re.compile(
 
 
 # A span of time given without a figure: "almost a month", "a few weeks", "several years" answer "how long".
+# A span of time without a figure ("almost a month", "several centuries"); not a frequency ("once a year") nor
+# an ordinal ("a second term": seconds count only in the plural).
 _SPAN = re.compile(
-    r"\b(?:a|an|a\s+few|few|several|many|some)\s+(?P<unit>second|minute|hour|day|week|fortnight|month|year|"
-    r"decade|century|centurie)s?\b",
+    r"(?<!\bonce\s)(?<!\btwice\s)(?<!\btimes\s)\b(?:a|an|a\s+few|few|several|many|some)\s+"
+    r"(?P<unit>seconds|(?:minute|hour|day|week|fortnight|month|year|decade)s?|century|centuries)\b",
     re.I,
 )
 _HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
 
 
 def _spans(text: str) -> set[str]:
-    return {m.group("unit").lower() for m in _SPAN.finditer(text)}
+    return {m.group("unit").lower().replace("centuries", "century").rstrip("s") for m in _SPAN.finditer(text)}
 
 
 _YEARS = re.compile(r"\b(?P<n>[\w-]+)\s+years?\b", re.I)  # "23 years later": an age the answer worked out
@@ -72,8 +74,9 @@ _PERCENT = re.compile(r"(?P<n>[\w.,-]+)\s*(?:%|per\s*cent|percent)", re.I)
 
 
 _CHANGE = re.compile(
-    r"\b(?:increas|rise|rose|risen|rising|fall|fell|fallen|grow|grew|grown|drop|declin|climb|gain|jump|"
-    r"surg|plung|soar|cut|chang)\w*", re.I,
+    r"\b(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|fall(?:s|en|ing)?|fell|grow(?:s|n|ing)?|grew|"
+    r"drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|climb(?:s|ed|ing)?|gain(?:s|ed|ing)?|jump(?:s|ed|ing)?|"
+    r"surg(?:e|es|ed|ing)|plung(?:e|es|ed|ing)|soar(?:s|ed|ing)?|cut(?:s|ting)?|chang(?:e|es|ed|ing))\b", re.I,
 )
 
 

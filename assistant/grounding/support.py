@@ -26,8 +26,12 @@ __all__ = [
     "support", "accept", "is_supported", "attributed", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS",
 ]
 
-# A clause that leans on the one before it ("which prevent pathogens from entering"): no statement alone.
-_DEPENDENT = re.compile(r"(?:which|who|whom|whose|that|where|and|or|as|including|such as)\b")
+# A clause that leans on the one before it ("which prevent pathogens from entering", "after the vote failed"):
+# no statement alone.
+_DEPENDENT = re.compile(
+    r"(?:which|who|whom|whose|that|where|when|and|or|as|including|such as|because|since|although|though|before|"
+    r"after|until|unless|if|whether)\b"
+)
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
 # Claims that two accounts agree; "the same colour" or "consistent form" claim no agreement between sources.
@@ -163,12 +167,13 @@ def _statement_held(text: str, pair: Sequence[Source]) -> bool:
     who awarded the penalty was X" joins a sentence naming X to one about a penalty; neither says who
     awarded it). A figure of the claim must come from a sentence holding some of those words too: a date
     taken from a sentence about another event ("the Department of Energy was created on November 28, 1995",
-    the date of a law signed) is not the claim's."""
+    the date of a law signed) is not the claim's; a figure worked out from the two is checked by support."""
     words = content_words(text) - _META - content_words(" ".join(names(text)))
     evidence = content_words(" ".join(s.text for s in pair))
     lexical = words - {stem(w) for w in text_words(text) if numbers(w)}  # "four" is the figure, not a word
-    for n in numbers(text):
-        if not any(n in numbers(s.text) and held(lexical, content_words(s.text)) for s in pair):
+    for n in numbers(text):  # a figure worked out from both ("46 years after he was born") is in neither
+        stating = [s for s in pair if n in numbers(s.text)]
+        if stating and not any(held(lexical, content_words(s.text)) for s in stating):
             return False
     return len(held(words, evidence)) >= MIN_COVERAGE * len(words)
 
