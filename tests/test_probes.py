@@ -463,3 +463,30 @@ def test_a_figure_worked_out_from_two_sentences_may_join_them() -> None:
     answer = ground("How old was Weber when he died?", "Weber was 47 years old when he died.", sources,
                     {article.id: article}, refusal)
     assert answer.abstained, answer.text
+
+
+def test_a_closing_figure_no_sentence_gives_the_claim_is_cut() -> None:
+    """"… a visit to Lyon on 3 May 2021" joins a fact one sentence states to a date another gives for something
+    else: the fact is kept without the date, unless the question asks about that date or for a date."""
+    article, sources = numbered(
+        "Flood\n\nThe flood struck the valley on 3 May 2021.\nThe mayor cancelled a planned visit to Lyon.\n", "flood"
+    )
+    draft = "The mayor cancelled a planned visit to Lyon on 3 May 2021."
+    refusal = "The article does not say."
+    answer = ground("What did the mayor cancel?", draft, sources, {article.id: article}, refusal)
+    assert answer.text == "The mayor cancelled a planned visit to Lyon [1].", answer.text
+    assert [c.quote for c in answer.citations] == ["The mayor cancelled a planned visit to Lyon."]
+    for question in ("What did the mayor cancel on 3 May 2021?", "When did the mayor cancel the visit?"):
+        assert ground(question, draft, sources, {article.id: article}, refusal).abstained, question
+
+
+def test_a_length_of_time_is_not_a_count_of_things() -> None:
+    """"24 goals" citing "24 hours after the goals" counts nothing: the sentence that counts the goals is quoted."""
+    article, sources = numbered(
+        "Derby\n\nThe club complained 24 hours after the goals were scored.\n"
+        "The referee allowed both goals, the second in stoppage time.\nThe two goals came in quick succession.\n",
+        "derby",
+    )
+    answer = ground("How many goals were there?", "There were 24 goals [1].", sources, {article.id: article},
+                    "The article does not say.")
+    assert "24" not in answer.text and "two goals" in answer.text, answer.text

@@ -7,6 +7,7 @@ answer becomes a refusal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.conflicts import asked_measures, quantities, quantities_in, stated_measures
@@ -17,6 +18,19 @@ from index.measures import counted_group, counted_words, counts_given, gives_cou
 from index.text import same_thing, thing_stem, words
 
 __all__ = ["counting"]
+
+
+# A figure measuring time, length or a share ("24 hours", "3 km", "5%"): no count of things.
+_MEASURE = re.compile(
+    r"(?P<n>[\w.,-]+)\s*(?:-\s*)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|"
+    r"km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet|foot|inch(?:es)?|per\s*cent|percent|%)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _measured(text: str) -> set[str]:
+    """The figures a text gives as a measure ("24 hours after" -> {"24"})."""
+    return set().union(set(), *(numbers(m.group("n")) for m in _MEASURE.finditer(text)))
 
 
 def _counting_things(
@@ -30,11 +44,17 @@ def _counting_things(
         text = text_of(sentence)
         if not gives_count(things, text):
             continue
-        given = counts_given(things, " ".join(c.quote for seg in sentence for c in seg.citations))
+        quotes = " ".join(c.quote for seg in sentence for c in seg.citations)
+        given = counts_given(things, quotes)
         said = counts_given(things, text)
         if given and said is not None and not said & given:
             # "four crank rotations" citing "one rotation of the crank … four events": the figure is another's
             notes.append(f"dropped: its sources give another figure for {' '.join(things)}: {text[:80]!r}")
+            continue
+        if not given and said and said <= _measured(quotes):
+            # "24 explosions" citing "24 hours after the explosions": a length of time is not a count
+            notes.append(f"dropped: its sources give that figure as a measure, not for {' '.join(things)}: "
+                         f"{text[:80]!r}")
             continue
         kept.append(sentence)
     if kept or not sentences:

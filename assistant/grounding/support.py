@@ -178,8 +178,26 @@ def _statement_held(text: str, pair: Sequence[Source]) -> bool:
     return len(held(words, evidence)) >= MIN_COVERAGE * len(words)
 
 
+# A closing phrase that only places the claim in time or space: "… on January 3, 2024", "… in 1995".
+_CLOSING = re.compile(
+    r"^(?P<head>.+?\w)\s*,?\s+(?:on|in|at|during|since|by|around|about)\s+(?P<tail>[^;:]{1,30}?)\s*\.?$"
+)
+
+
+def _without_closing_figure(text: str, question: str) -> str | None:
+    """The claim less a closing phrase whose figure none of its sentences gives and the question does not ask
+    about: "The president called off a trip to Turkey on January 3, 2024" holds a fact one sentence states and
+    a date another gives for something else. None when there is no such phrase."""
+    match = _CLOSING.match(text)
+    if match is None or not numbers(match.group("tail")) or numbers(match.group("tail")) & numbers(question):
+        return None
+    head = match.group("head")
+    return head if len(head.split()) >= 3 else None
+
+
 def repair(
-    text: str, cited: list[Source], sources: Sequence[Source], notes: list[str], ordered: Sequence[set[str]] = ()
+    text: str, cited: list[Source], sources: Sequence[Source], notes: list[str], ordered: Sequence[set[str]] = (),
+    question: str = "",
 ) -> Sentence | None:
     """A supported version of an unsupported claim, or None when nothing of it is supported."""
     candidates = [s for s in sources if is_supported(text, [s], ordered) and overlap(text, s.text)]
@@ -202,6 +220,12 @@ def repair(
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
         return [Segment(text, tuple(cite(s) for s in pairs[0]))]
+    if (head := _without_closing_figure(text, question)) is not None:
+        stating = [s for s in sources if is_supported(head, [s], ordered) and overlap(head, s.text)]
+        if stating:
+            best = max(stating, key=lambda s: (len(overlap(head, s.text)), -s.number))
+            notes.append(f"cut the figure no sentence gives it: {text!r}")
+            return [Segment(head, (cite(best),))]
     # Cut to the clauses its cited sentences support; a claim citing nothing, to those of the one sentence
     # sharing most of its words ("X was named by Nixon" with a date from a sentence about another event).
     within = cited or near[:1]
@@ -297,7 +321,7 @@ def support(state: Grounding) -> None:
         if cited and is_supported(claim.text, cited, ordered):
             cited = narrowed(claim.text, cited, ordered)
             state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in cited))])
-        elif repaired := repair(claim.text, cited, state.sources, state.notes, ordered):
+        elif repaired := repair(claim.text, cited, state.sources, state.notes, ordered, state.question):
             state.sentences.append(repaired)
 
 
