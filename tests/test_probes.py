@@ -490,3 +490,20 @@ def test_a_length_of_time_is_not_a_count_of_things() -> None:
     answer = ground("How many goals were there?", "There were 24 goals [1].", sources, {article.id: article},
                     "The article does not say.")
     assert "24" not in answer.text and "two goals" in answer.text, answer.text
+
+
+def test_a_question_in_another_language_is_answered_by_the_figures_a_sentence_gives() -> None:
+    """"Combien de buts ?" answered in French: its words are in no English sentence, its figure is, and the
+    sentence giving it is cited; a figure no sentence gives is still dropped."""
+    article, sources = numbered(
+        "Derby\n\nThe referee allowed both goals.\nA crowd of 950 watched the match at Riverside Park.\n", "derby"
+    )
+    refusal = "The article does not say."
+    answer = ground("Combien de spectateurs ont assisté au match ?", "950 spectateurs ont assisté au match [1].",
+                    sources, {article.id: article}, refusal)
+    assert not answer.abstained and [c.quote for c in answer.citations] == [
+        "A crowd of 950 watched the match at Riverside Park."
+    ], answer
+    answer = ground("Combien de spectateurs ont assisté au match ?", "450 spectateurs ont assisté au match [2].",
+                    sources, {article.id: article}, refusal)
+    assert answer.abstained, answer.text

@@ -19,7 +19,7 @@ from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
 from assistant.textfacts import content_words, facts, held, names, numbers, overlap, supported
-from index.text import NEGATION, REPORTING, stem
+from index.text import NEGATION, REPORTING, STOPWORDS, stem
 from index.text import words as text_words
 
 __all__ = [
@@ -303,8 +303,28 @@ def _claims(state: Grounding) -> list[tuple[Claim, list[Source]]]:
     return out
 
 
+def in_other_language(text: str) -> bool:
+    """Whether a text of three or more lower-case words has no English function word ("Combien de personnes
+    ont été blessées ?"): its words cannot be found in English sentences, only its figures and names."""
+    lower = [w.lower() for w in text_words(text) if w[0].islower()]
+    return len(lower) >= 3 and not any(w in STOPWORDS for w in lower)
+
+
+def _stating_facts(text: str, cited: list[Source], sources: Sequence[Source]) -> list[Source]:
+    """For a claim in the question's other language: a sentence giving all its figures and names, one it
+    cites if any does."""
+    if not facts(text):
+        return []
+    for group in (cited, sources):
+        stating = [s for s in group if supported(text, s.text)[0]]
+        if stating:
+            return stating[:1]
+    return []
+
+
 def support(state: Grounding) -> None:
     ordered = dictated(state.question)
+    other_language = in_other_language(state.question)
     disagreements = [s for s in state.sources if disagreement_clauses(s) is not None]
     for claim, cited in _claims(state):
         contradicting = [s for s in disagreements if len(overlap(claim.text, s.text)) >= 2]
@@ -318,7 +338,12 @@ def support(state: Grounding) -> None:
         if says_nothing_new(claim.text, state.question):
             state.notes.append(f"dropped: says nothing the question does not: {claim.text!r}")
             continue
-        if cited and is_supported(claim.text, cited, ordered):
+        if other_language and in_other_language(claim.text):
+            if stating := _stating_facts(claim.text, cited, state.sources):
+                state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in stating))])
+            else:
+                state.notes.append(f"dropped: no sentence gives its figures and names: {claim.text!r}")
+        elif cited and is_supported(claim.text, cited, ordered):
             cited = narrowed(claim.text, cited, ordered)
             state.sentences.append([Segment(claim.text.rstrip("."), tuple(cite(s) for s in cited))])
         elif repaired := repair(claim.text, cited, state.sources, state.notes, ordered, state.question):
