@@ -80,7 +80,7 @@ _WHAT_MONEY = re.compile(r"\bwhat\s+(?:was|is|were|are)\s+(?:the\s+)?(?:\w+(?:'s
 _ROLE = re.compile(
     r"\b(?:(?:who|whom)\s+(?:is|was|are|were)|what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:the|a|an)\s+"
     r"(?:[^\W\d_]+(?:'s)?\s+){0,3}?(?P<role>[^\W\d_]+)(?=\s+(?:who|whom|that|which|of|in|for|at|on|during|with|"
-    r"from|behind)\b|\s*\?)",
+    r"from|behind|the)\b|\s*\?)",
     re.I,
 )
 # "In which minute", "what round": a figure for that unit, not just any number in the sentence.

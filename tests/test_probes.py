@@ -507,3 +507,22 @@ def test_a_question_in_another_language_is_answered_by_the_figures_a_sentence_gi
     answer = ground("Combien de spectateurs ont assisté au match ?", "450 spectateurs ont assisté au match [2].",
                     sources, {article.id: article}, refusal)
     assert answer.abstained, answer.text
+
+
+def test_a_name_for_a_role_comes_from_the_sentence_speaking_of_that_role() -> None:
+    """"The former tenant the police questioned was Tomas Reyes", joined from a headline about a tenant and a
+    sentence naming the bakery's owner, names nobody as the tenant; the sentence naming the tenant answers."""
+    article, sources = numbered(
+        "Market blasts: police question former tenant\n\n"
+        "The bakery's owner, Tomas Reyes, said the boiler had been serviced.\n"
+        "Police said they had questioned Ana Silva, a former tenant of the building.\n",
+        "market-blasts",
+    )
+    question = "What is the name of the former tenant the police questioned?"
+    refusal = "The article does not say."
+    answer = ground(question, "The former tenant the police questioned was Tomas Reyes [1][2].", sources,
+                    {article.id: article}, refusal)
+    assert "Reyes" not in answer.text, answer.text
+    answer = ground(question, "The police questioned Ana Silva, a former tenant of the building [3].", sources,
+                    {article.id: article}, refusal)
+    assert "Ana Silva" in answer.text, answer.text

@@ -163,6 +163,7 @@ def test_a_negative_sentence_answers_only_when_it_says_what_was_asked() -> None:
         ("What is the name of the bakery owner's lawyer?", "lawyer"),
         ("Who is the prime minister of Israel?", "minister"),
         ("Who was the king of Poland?", "king"),
+        ("What is the name of the former tenant the police questioned?", "tenant"),  # a clause without "who"
         ("Who were the police questioning?", None),  # what the police did, not a role
         ("Who scored?", None),
         ("Who is credited as the author?", None),

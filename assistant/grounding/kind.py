@@ -16,6 +16,7 @@ import re
 from assistant.grounding.state import Grounding, Sentence, text_of
 from assistant.question import Question, analyse
 from assistant.textfacts import abbreviated, content_words, held
+from index.chunking import split_sentences
 from index.measures import gives_count
 from index.text import NEGATION, lower_initials, names, numbers, same_name, stem
 
@@ -93,8 +94,11 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
     if question.kind == "name":
         asked = names(question.text)
         new = {n for n in names(said) if not any(same_name(n, a) for a in asked)}
-        if question.role and not held({stem(question.role)}, content_words(quotes)):
-            return False  # "Who was the referee…?" is not answered by a sentence naming no referee
+        if question.role:  # "Who was the referee…?": a name from a sentence that speaks of a referee
+            quotes = " ".join(q for a, b in split_sentences(quotes)
+                              if held({stem(question.role)}, content_words(q := quotes[a:b])))
+            if not quotes:
+                return False
         return any(same_name(n, q) for n in new for q in names(quotes)) or bool(new & abbreviated(said, quotes))
     if question.kind == "number":
         shared = _new_numbers(said, question) & numbers(quotes)
@@ -117,7 +121,7 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
 
 def _text(sentence: Sentence) -> tuple[str, str]:
     said = text_of(sentence)
-    quotes = " ".join(c.quote for seg in sentence for c in seg.citations)
+    quotes = "\n".join(c.quote for seg in sentence for c in seg.citations)  # one quote a line: a headline too
     return said, quotes
 
 
