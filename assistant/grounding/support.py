@@ -26,11 +26,12 @@ __all__ = [
     "support", "accept", "is_supported", "attributed", "dictated", "states_cause", "says_nothing_new", "MAX_CLAIMS",
 ]
 
-# A clause that leans on the one before it ("which prevent pathogens from entering", "after the vote failed"):
+# A clause that leans on the one before it ("which prevent pathogens from entering", "after the vote failed",
+# "bearing the hallmarks of…"):
 # no statement alone.
 _DEPENDENT = re.compile(
     r"(?:which|who|whom|whose|that|where|when|and|or|as|including|such as|because|since|although|though|before|"
-    r"after|until|unless|if|whether)\b"
+    r"after|until|unless|if|whether|[a-z]+(?<!thing)ing)\b"  # "bearing the hallmarks of…": a participle's phrase
 )
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
 
