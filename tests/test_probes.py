@@ -35,6 +35,11 @@ def history() -> tuple[Article, list[Source]]:
     return numbered(HISTORY, "norman-conquest")
 
 
+def answered(article: Article, sources: list[Source], question: str, draft: str) -> Any:
+    """The draft grounded as the assistant grounds it, over one article read whole."""
+    return ground(question, draft, sources, {article.id: article}, "The article does not say.")
+
+
 def number(sources: list[Source], fragment: str) -> int:
     (source,) = [s for s in sources if fragment in s.text]
     return source.number
@@ -457,12 +462,9 @@ def test_a_figure_worked_out_from_two_sentences_may_join_them() -> None:
         "Max Weber\n\nMax Weber was born in 1918 in a village near Munich.\nThe painter Weber died in 1964 in Berlin.\n",
         "weber",
     )
-    refusal = "The article does not say."
-    answer = ground("How old was Weber when he died?", "Weber was 46 years old when he died.", sources,
-                    {article.id: article}, refusal)
+    answer = answered(article, sources, "How old was Weber when he died?", "Weber was 46 years old when he died.")
     assert not answer.abstained and len(answer.citations) == 2, answer
-    answer = ground("How old was Weber when he died?", "Weber was 47 years old when he died.", sources,
-                    {article.id: article}, refusal)
+    answer = answered(article, sources, "How old was Weber when he died?", "Weber was 47 years old when he died.")
     assert answer.abstained, answer.text
 
 
@@ -499,14 +501,12 @@ def test_a_question_in_another_language_is_answered_by_the_figures_a_sentence_gi
     article, sources = numbered(
         "Derby\n\nThe referee allowed both goals.\nA crowd of 950 watched the match at Riverside Park.\n", "derby"
     )
-    refusal = "The article does not say."
-    answer = ground("Combien de spectateurs ont assisté au match ?", "950 spectateurs ont assisté au match [1].",
-                    sources, {article.id: article}, refusal)
+    question = "Combien de spectateurs ont assisté au match ?"
+    answer = answered(article, sources, question, "950 spectateurs ont assisté au match [1].")
     assert not answer.abstained and [c.quote for c in answer.citations] == [
         "A crowd of 950 watched the match at Riverside Park."
     ], answer
-    answer = ground("Combien de spectateurs ont assisté au match ?", "450 spectateurs ont assisté au match [2].",
-                    sources, {article.id: article}, refusal)
+    answer = answered(article, sources, question, "450 spectateurs ont assisté au match [2].")
     assert answer.abstained, answer.text
 
 
@@ -520,10 +520,7 @@ def test_a_name_for_a_role_comes_from_the_sentence_speaking_of_that_role() -> No
         "market-blasts",
     )
     question = "What is the name of the former tenant the police questioned?"
-    refusal = "The article does not say."
-    answer = ground(question, "The former tenant the police questioned was Tomas Reyes [1][2].", sources,
-                    {article.id: article}, refusal)
+    answer = answered(article, sources, question, "The former tenant the police questioned was Tomas Reyes [1][2].")
     assert "Reyes" not in answer.text, answer.text
-    answer = ground(question, "The police questioned Ana Silva, a former tenant of the building [3].", sources,
-                    {article.id: article}, refusal)
+    answer = answered(article, sources, question, "The police questioned Ana Silva, a former tenant of the building [3].")
     assert "Ana Silva" in answer.text, answer.text
