@@ -19,7 +19,7 @@ MEASURES: dict[str, frozenset[str]] = {
     "deaths": frozenset(
         "killed kill killing dead death deaths died die dying fatalities fatality lives toll slain".split()
     ),
-    "injuries": frozenset("injured injuries injury wounded wounds hurt".split()),
+    "injuries": frozenset("injured injuries injury wounded wounds hurt hospitalised hospitalized treated".split()),
     "arrests": frozenset("arrested arrests detained detentions".split()),
     "missing": frozenset("missing".split()),
     "displaced": frozenset("displaced evacuated homeless".split()),

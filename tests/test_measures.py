@@ -60,3 +60,12 @@ def test_gives_count(words: tuple[str, ...], text: str, gives: bool) -> None:
 )
 def test_counts_given(words: tuple[str, ...], text: str, given: set[str] | None) -> None:
     assert counts_given(words, text) == given
+
+
+def test_people_treated_in_hospital_are_a_count_of_the_injured() -> None:
+    """"Twenty-nine people were treated in hospital" is a report's figure for the injured, as "hospitalised" is."""
+    from assistant.conflicts import quantities_in
+
+    for text in ("Twenty-nine people were treated in hospital.", "Twenty-nine people were hospitalised."):
+        assert [(q.measure, q.value) for q in quantities_in(text)] == [("injuries", "29")], text
+    assert asked_measures("How many people were treated in hospital?") == {"injuries"}
