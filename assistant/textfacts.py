@@ -10,7 +10,7 @@ from index.text import STOPWORDS, WORD, acronyms, fold, names, numbers, same_nam
 
 __all__ = [
     "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
-    "strip_worked", "held", "abbreviated",
+    "strip_worked", "held", "abbreviated", "figures_matched",
 ]
 
 # A number that is not in the evidence may still be computed from it, when the claim says it computed:
@@ -32,6 +32,11 @@ def _says_first(claim: str, evidence: str) -> bool:
     """Whether the evidence says the claim's "first X" as "the earliest X" or "initially X"."""
     said = {fold(w) for w in _EARLIEST_OF.findall(evidence)}
     return any(fold(w) in said for w in _FIRST_OF.findall(claim))
+
+
+def figures_matched(pattern: re.Pattern[str], text: str) -> set[str]:
+    """The numbers stated by the group ``n`` of each match of ``pattern`` ("24 hours" -> {"24"})."""
+    return set().union(set(), *(numbers(m.group("n")) for m in pattern.finditer(text)))
 
 
 def facts(text: str) -> set[str]:

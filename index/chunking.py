@@ -17,8 +17,9 @@ Span = tuple[int, int]
 
 # A sentence ends at . ! ? (with closing quotes/brackets, and footnote marks: "1978.[citation needed]",
 # "said.[12]") followed by whitespace, or at a line break.
-_END = re.compile(r"""[.!?…]+["'”’)\]]*(?:\[[^\[\]\n]{1,40}\])*(?=\s)|\n""")
-_FOOTNOTED_PERIOD = re.compile(r"\.(?:\[[^\[\]\n]{1,40}\])*")
+_FOOTNOTES = r"(?:\[[^\[\]\n]{1,40}\])*"
+_END = re.compile(r"""[.!?…]+["'”’)\]]*""" + _FOOTNOTES + r"""(?=\s)|\n""")
+_FOOTNOTED_PERIOD = re.compile(r"\." + _FOOTNOTES)
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep vs etc no jan feb mar apr jun jul aug "
     "sep sept oct nov dec inc ltd co corp".split()

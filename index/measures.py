@@ -97,10 +97,13 @@ def counted_group(question: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_TOKEN = re.compile(r"\d[\d,.]*\d|[\w'-]+")  # "1,000" one token
+
+
 def gives_count(words: tuple[str, ...], text: str, ordinals: bool = False) -> bool:
     """Whether the text gives a figure for the counted thing: a number at most three words before one of
     its words, matched on their stems ("two explosions", "twin blasts" for "blasts")."""
-    tokens = re.findall(r"\d[\d,.]*\d|[\w'-]+", text.lower())  # "1,000" one token
+    tokens = _TOKEN.findall(text.lower())
     wanted = {thing_stem(w) for w in words}
     for i, token in enumerate(tokens):
         before = tokens[max(0, i - 3) : i]
@@ -121,7 +124,7 @@ def counts_given(words: tuple[str, ...], text: str) -> set[str] | None:
     """The figures a text gives for the counted thing ("four crank rotations" -> {"4"} for ("crank",
     "rotations")), as ``numbers`` writes them; None when a figure for it is vague ("dozens of rotations"),
     so no figure can be said to differ from it."""
-    tokens = re.findall(r"\d[\d,.]*\d|[\w'-]+", text.lower())  # "1,000" one token
+    tokens = _TOKEN.findall(text.lower())
     wanted = {thing_stem(w) for w in words}
     found: set[str] = set()
     for i, token in enumerate(tokens):

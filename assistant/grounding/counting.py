@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from assistant.conflicts import asked_measures, quantities, quantities_in, stated_measures
 from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_of
 from assistant.sources import Source
-from assistant.textfacts import numbers
+from assistant.textfacts import figures_matched, numbers
 from index.measures import counted_group, counted_words, counts_given, gives_count
 from index.text import same_thing, thing_stem, words
 
@@ -26,11 +26,6 @@ _MEASURE = re.compile(
     r"km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet|foot|inch(?:es)?|per\s*cent|percent|%)(?!\w)",
     re.IGNORECASE,
 )
-
-
-def _measured(text: str) -> set[str]:
-    """The figures a text gives as a measure ("24 hours after" -> {"24"})."""
-    return set().union(set(), *(numbers(m.group("n")) for m in _MEASURE.finditer(text)))
 
 
 def _counting_things(
@@ -51,7 +46,7 @@ def _counting_things(
             # "four crank rotations" citing "one rotation of the crank … four events": the figure is another's
             notes.append(f"dropped: its sources give another figure for {' '.join(things)}: {text[:80]!r}")
             continue
-        if not given and said and said <= _measured(quotes):
+        if not given and said and said <= figures_matched(_MEASURE, quotes):
             # "24 explosions" citing "24 hours after the explosions": a length of time is not a count
             notes.append(f"dropped: its sources give that figure as a measure, not for {' '.join(things)}: "
                          f"{text[:80]!r}")

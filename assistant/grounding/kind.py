@@ -15,7 +15,7 @@ import re
 
 from assistant.grounding.state import Grounding, Sentence, text_of
 from assistant.question import Question, analyse
-from assistant.textfacts import abbreviated, content_words, held
+from assistant.textfacts import abbreviated, content_words, figures_matched, held
 from index.chunking import split_sentences
 from index.measures import gives_count
 from index.text import NEGATION, lower_initials, names, numbers, same_name, stem
@@ -44,7 +44,6 @@ _AGE = re.compile(
 )
 
 
-# A span of time given without a figure: "almost a month", "a few weeks", "several years" answer "how long".
 # A span of time without a figure ("almost a month", "several centuries"); not a frequency ("once a year") nor
 # an ordinal ("a second term": seconds count only in the plural).
 _SPAN = re.compile(
@@ -81,10 +80,6 @@ _CHANGE = re.compile(
 )
 
 
-def _percents(text: str) -> set[str]:
-    return set().union(set(), *(numbers(m.group("n")) for m in _PERCENT.finditer(text)))
-
-
 def _money(text: str) -> set[str]:
     return {(m.group("a") or m.group("b")).replace(",", "").rstrip(".") for m in _CURRENCY.finditer(text)}
 
@@ -105,10 +100,11 @@ def states_kind(question: Question, said: str, quotes: str) -> bool:
         spans = _spans(said) & _spans(quotes) if _HOW_LONG.search(question.text) else set()
         return bool(shared) or bool(spans) or bool(_NONE.search(said) and _NONE.search(quotes))
     if question.kind == "money":  # or, for a change, one in per cent: "How much did the price rise?" "By 2%."
-        percents = _percents(said) & _percents(quotes) if _CHANGE.search(question.text) else set()
+        change = _CHANGE.search(question.text)
+        percents = figures_matched(_PERCENT, said) & figures_matched(_PERCENT, quotes) if change else set()
         return bool(_new_numbers(said, question) & (_money(quotes) | percents))
     if question.kind == "age":  # an age the sentences state, or a number of years (support checked its sum)
-        years = set().union(set(), *(numbers(m.group("n")) for m in _YEARS.finditer(said)))
+        years = figures_matched(_YEARS, said)
         return bool(_ages(said) & _ages(quotes)) or bool(years - numbers(question.text))
     if question.kind == "date":
         return bool(_new_numbers(said, question) & numbers(quotes)) or bool(

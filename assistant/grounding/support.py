@@ -27,8 +27,7 @@ __all__ = [
 ]
 
 # A clause that leans on the one before it ("which prevent pathogens from entering", "after the vote failed",
-# "bearing the hallmarks of…"):
-# no statement alone.
+# "bearing the hallmarks of…"): no statement alone.
 _DEPENDENT = re.compile(
     r"(?:which|who|whom|whose|that|where|when|and|or|as|including|such as|because|since|although|though|before|"
     r"after|until|unless|if|whether|[a-z]+(?<!thing)ing)\b"  # "bearing the hallmarks of…": a participle's phrase
@@ -196,14 +195,18 @@ def _without_closing_figure(text: str, question: str) -> str | None:
     return head if len(head.split()) >= 3 else None
 
 
+def _best_stating(text: str, sources: Sequence[Source], ordered: Sequence[set[str]]) -> Source | None:
+    """The one sentence that supports the claim and shares most of its words (the first of equals), if any."""
+    stating = [s for s in sources if is_supported(text, [s], ordered) and overlap(text, s.text)]
+    return max(stating, key=lambda s: (len(overlap(text, s.text)), -s.number)) if stating else None
+
+
 def repair(
     text: str, cited: list[Source], sources: Sequence[Source], notes: list[str], ordered: Sequence[set[str]] = (),
     question: str = "",
 ) -> Sentence | None:
     """A supported version of an unsupported claim, or None when nothing of it is supported."""
-    candidates = [s for s in sources if is_supported(text, [s], ordered) and overlap(text, s.text)]
-    if candidates:
-        best = max(candidates, key=lambda s: (len(overlap(text, s.text)), -s.number))
+    if (best := _best_stating(text, sources, ordered)) is not None:
         notes.append(f"re-cited: {text!r}")
         return [Segment(text, (cite(best),))]
     # A sentence joining facts from two sources (a name from one, a statement from another); a cause
@@ -221,12 +224,10 @@ def repair(
     if pairs:
         notes.append(f"re-cited to two sources: {text!r}")
         return [Segment(text, tuple(cite(s) for s in pairs[0]))]
-    if (head := _without_closing_figure(text, question)) is not None:
-        stating = [s for s in sources if is_supported(head, [s], ordered) and overlap(head, s.text)]
-        if stating:
-            best = max(stating, key=lambda s: (len(overlap(head, s.text)), -s.number))
-            notes.append(f"cut the figure no sentence gives it: {text!r}")
-            return [Segment(head, (cite(best),))]
+    head = _without_closing_figure(text, question)
+    if head is not None and (best := _best_stating(head, sources, ordered)) is not None:
+        notes.append(f"cut the figure no sentence gives it: {text!r}")
+        return [Segment(head, (cite(best),))]
     # Cut to the clauses its cited sentences support; a claim citing nothing, to those of the one sentence
     # sharing most of its words ("X was named by Nixon" with a date from a sentence about another event).
     within = cited or near[:1]
