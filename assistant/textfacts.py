@@ -6,11 +6,23 @@ import re
 from itertools import combinations
 
 from index import text
-from index.text import STOPWORDS, WORD, acronyms, fold, names, numbers, same_name, spelled_out, words
+from index.text import (
+    STOPWORDS,
+    WORD,
+    acronyms,
+    fold,
+    name_phrases,
+    names,
+    numbers,
+    phrase_held,
+    same_name,
+    spelled_out,
+    words,
+)
 
 __all__ = [
     "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
-    "strip_worked", "held", "abbreviated", "figures_matched",
+    "strip_worked", "held", "abbreviated", "figures_matched", "split_names",
 ]
 
 # A number that is not in the evidence may still be computed from it, when the claim says it computed:
@@ -115,9 +127,25 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
         missing.discard("1")  # "the first known reference" for "the earliest known reference"
     have_words = {fold(w).removesuffix("'s").strip("'-") for w in words(evidence)}
     missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}
+    missing |= split_names(claim, evidence, have_words)
     if missing and not missing & numbers(claim):
         missing -= abbreviated(claim, evidence)
     return not missing, missing
+
+
+def split_names(claim: str, evidence: str, have_words: set[str]) -> set[str]:
+    """The claim's names of several words whose words the evidence has, but not together ("German Ghetto"
+    over "German troops" and "the Warsaw Ghetto"). A sentence's first word may be capitalised by grammar
+    alone, so a run it opens is judged without it."""
+    split = set()
+    for phrase, opens in name_phrases(claim):
+        if opens:
+            phrase = phrase[1:]
+        if len(phrase) < 2 or not all(any(same_name(n, w) for w in have_words) for n in phrase):
+            continue  # a missing word is reported on its own
+        if not phrase_held(phrase, evidence):
+            split.add(" ".join(phrase))
+    return split
 
 
 def abbreviated(claim: str, evidence: str) -> set[str]:

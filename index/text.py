@@ -18,7 +18,7 @@ import Stemmer
 __all__ = [
     "WORD", "MARKER", "NEGATION", "POLARITY", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems",
     "content_words", "numbers", "names", "same_name", "acronyms", "spelled_out", "thing_stem", "same_thing",
-    "related_stems", "lower_initials",
+    "related_stems", "lower_initials", "name_phrases", "phrase_held",
     "UNIT_WORDS", "TEN_WORDS",
 ]
 
@@ -199,6 +199,63 @@ def names(text: str) -> set[str]:
         if word[0].isupper() and key and key not in _NOT_NAMES:
             out.add(key)
     return out
+
+
+# -- names of several words ---------------------------------------------------------------------------
+
+# A name of two or more words is one name only with its words together: "the German Ghetto" is not stated
+# by "German troops" and "the Warsaw Ghetto". A run of names ends at a lower-case word, punctuation, a
+# possessive ("Soleimani's Quds Force" is two names), and at a capitalised word that names no one: a stop word
+# ("The"), a title ("President Raisi" is "Raisi"), a day or a month ("In March Japan lifted…").
+_PHRASE_WORD = re.compile(r"[^\W\d_][\w'’-]*|(?P<stop>[^\w\s'’-])")
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def name_phrases(text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """The runs of two or more adjacent name words of a text, folded, each with whether it opens a sentence
+    (its first word may then be capitalised only by grammar: "Later Smith scored")."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+    run: list[str] = []
+    initial = opens = True
+
+    def end() -> None:
+        if len(run) >= 2:
+            found.append((tuple(run), opens))
+        run.clear()
+
+    for match in _PHRASE_WORD.finditer(MARKER.sub(" ", text)):
+        word = match.group()
+        key = fold(word).removesuffix("'s").strip("'-")
+        if match.group("stop") or not word[0].isupper() or key in _NOT_NAMES or key in _MONTHS or not key:
+            end()
+        else:
+            if not run:
+                opens = initial
+            run.append(key)
+            if fold(word).endswith("'s"):
+                end()
+        initial = bool(match.group("stop")) and word in ".!?"
+    end()
+    return found
+
+
+def phrase_held(phrase: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` writes the name ``phrase`` with its words in order and together, other capitalised
+    words allowed between them ("President Raisi" in "Iranian President Ebrahim Raisi")."""
+    tokens = [(fold(w).removesuffix("'s").strip("'-"), w[0].isupper()) for w in words(MARKER.sub(" ", text))]
+    for start, (key, _) in enumerate(tokens):
+        if not same_name(phrase[0], key):
+            continue
+        k, j = 1, start + 1
+        while k < len(phrase) and j < len(tokens):
+            if same_name(phrase[k], tokens[j][0]):
+                k += 1
+            elif not tokens[j][1]:
+                break
+            j += 1
+        if k == len(phrase):
+            return True
+    return False
 
 
 # Where grammar capitalises a word: the start of the text, of a sentence, or of what follows a colon.

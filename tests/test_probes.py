@@ -524,3 +524,18 @@ def test_a_name_for_a_role_comes_from_the_sentence_speaking_of_that_role() -> No
     assert "Reyes" not in answer.text, answer.text
     answer = answered(article, sources, question, "The police questioned Ana Silva, a former tenant of the building [3].")
     assert "Ana Silva" in answer.text, answer.text
+
+
+def test_an_answer_naming_only_whom_the_question_names_quotes_the_sentence_about_what_it_asks() -> None:
+    """"What did Berg say her squad would ignore?" answered with another thing Berg said, citing the sentence
+    about the squad too: naming Berg is not saying what was asked; the cited sentence that does is quoted."""
+    article, sources = numbered(
+        "Final\n\nCoach Anna Berg said her squad would ignore the noise and focus on the final.\n"
+        "Anna Berg said the veteran Lund will captain the side while Ek is injured.\n",
+        "final",
+    )
+    draft = "Anna Berg said the veteran Lund will captain the side while Ek is injured [1][2]."
+    answer = answered(article, sources, "What did Anna Berg say her squad would ignore?", draft)
+    assert [c.quote for c in answer.citations] == [
+        "Coach Anna Berg said her squad would ignore the noise and focus on the final."
+    ], answer.text

@@ -44,6 +44,13 @@ def test_names_skip_sentence_openers_and_match_possessives() -> None:
         ("It was first built in 1900.", "It was initially built in 1900.", True),
         ("Smith scored the first goal.", "Smith scored a goal that was initially ruled offside.", False),
         ("The UK sent troops.", "Troops from Uganda, Kenya and Ethiopia were sent.", False),  # no run across commas
+        # a name of two words is stated only with its words together; other names may stand between them
+        ("The Berlin Senate rejected it.", "The Berlin mayor praised the Hamburg Senate, which rejected it.", False),
+        ("The Hamburg Senate rejected it.", "The Berlin mayor praised the Hamburg Senate, which rejected it.", True),
+        ("Mayor Weber resigned.", "Hamburg Mayor Anke Weber resigned.", True),
+        ("Later Weber resigned.", "Weber resigned later.", True),  # a sentence's first word, capitalised by grammar
+        ("In March Weber resigned.", "Weber resigned in March.", True),  # a month is no part of a name
+        ("Weber's Senate rejected it.", "The Senate rejected what Weber proposed.", True),  # a possessive ends a name
     ],
 )
 def test_supported(claim: str, evidence: str, ok: bool) -> None:

@@ -12,7 +12,7 @@ from assistant.grounding.state import Grounding, Segment, Sentence, cite, text_o
 from assistant.grounding.support import is_supported
 from assistant.relevance import distinctive, terms
 from assistant.sources import Source
-from assistant.textfacts import overlap
+from assistant.textfacts import names, overlap
 
 __all__ = ["asked"]
 
@@ -40,12 +40,15 @@ def _about_what_was_asked(
     wanted = distinctive(question, [s.text for s in sources])
     if not wanted or not sentences:
         return sentences
-    if any(wanted & terms(seg.text) for sentence in sentences for seg in sentence):
+    # what the question asks about beyond whom: "ignore" and "players" in "What did Crane say his players
+    # would ignore?", not "Crane", whom any sentence about him names
+    about = (wanted - names(question)) or wanted
+    if any(about & terms(seg.text) for sentence in sentences for seg in sentence):
         return [_backed(sentence, wanted, sources, notes) for sentence in sentences]
     kept: list[Sentence] = []
     quoted = False
     for sentence in sentences:
-        cited = [c for seg in sentence for c in seg.citations if wanted & terms(c.quote)]
+        cited = [c for seg in sentence for c in seg.citations if about & terms(c.quote)]
         if cited:
             quoted = True
             kept.extend([Segment(c.quote.rstrip("."), (c,))] for c in cited)
@@ -53,7 +56,7 @@ def _about_what_was_asked(
             kept.append(sentence)
     if not quoted:  # worded differently (a synonym), or about something else: the support checks decide
         return sentences
-    notes.append(f"quoted the cited sentences about {', '.join(sorted(wanted))}: the draft did not say it")
+    notes.append(f"quoted the cited sentences about {', '.join(sorted(about))}: the draft did not say it")
     return kept
 
 
