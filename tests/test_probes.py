@@ -539,3 +539,16 @@ def test_an_answer_naming_only_whom_the_question_names_quotes_the_sentence_about
     assert [c.quote for c in answer.citations] == [
         "Coach Anna Berg said her squad would ignore the noise and focus on the final."
     ], answer.text
+
+
+def test_a_verb_joined_to_another_reports_no_ones_words() -> None:
+    """"Nine pupils wrote and staged a play" is a deed, not a report of what the pupils wrote: it may join the
+    sentence saying who wrote it to the one about the staging, as any claim may."""
+    article, sources = numbered(
+        "Play\n\nPupils at Oak School wrote and staged a play about the 1911 fire.\n"
+        "The play was written by nine Year 8 pupils over a term.\n",
+        "play",
+    )
+    draft = "Nine Year 8 pupils wrote and staged a play about the 1911 fire."
+    answer = answered(article, sources, "Who wrote the play?", draft)
+    assert not answer.abstained and len(answer.citations) == 2, answer.text

@@ -102,7 +102,8 @@ MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences 
 # speaker's common nouns are asked for (media, police, analysts): names are checked on their own, and one
 # party goes by several names ("ISIS, also known as Daesh").
 _SPEAKER_OPENS = re.compile(  # up to five words, no punctuation, then a reporting verb
-    r"^\W*(?P<speaker>[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,4}?)\s+" + REPORTING.pattern + r"(?P<said>.+)$",
+    r"^\W*(?P<speaker>[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,4}?)\s+" + REPORTING.pattern
+    + r"(?!\s+(?:and|or|but)\b)(?P<said>.+)$",  # "pupils wrote and staged a play" report no one's words
     re.IGNORECASE | re.DOTALL,
 )
 _ACCORDING_TO = re.compile(r"[,;]?\s*\baccording to (?P<speaker>[^,;.]+)[,;]?", re.IGNORECASE)
