@@ -11,6 +11,7 @@ from index.text import (
     WORD,
     acronyms,
     fold,
+    name_key,
     name_phrases,
     names,
     numbers,
@@ -125,7 +126,7 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     }
     if "1" in missing and _says_first(claim, evidence) and "1" not in numbers(_FIRST.sub(" ", claim)):
         missing.discard("1")  # "the first known reference" for "the earliest known reference"
-    have_words = {fold(w).removesuffix("'s").strip("'-") for w in words(evidence)}
+    have_words = {name_key(w) for w in words(evidence)}
     missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}
     missing |= split_names(claim, evidence, have_words)
     if missing and not missing & numbers(claim):

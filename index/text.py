@@ -18,7 +18,7 @@ import Stemmer
 __all__ = [
     "WORD", "MARKER", "NEGATION", "POLARITY", "REPORTING", "STOPWORDS", "fold", "words", "stem", "stems",
     "content_words", "numbers", "names", "same_name", "acronyms", "spelled_out", "thing_stem", "same_thing",
-    "related_stems", "lower_initials", "name_phrases", "phrase_held",
+    "related_stems", "lower_initials", "name_key", "name_phrases", "phrase_held", "MONTHS",
     "UNIT_WORDS", "TEN_WORDS",
 ]
 
@@ -67,11 +67,16 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def name_key(word: str) -> str:
+    """A word as names are compared: folded, without its possessive or edge apostrophes and hyphens
+    ("Émile's" -> "emile")."""
+    return fold(word).removesuffix("'s").strip("'-")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball English stem of a folded word without its possessive ("Bombings" -> "bomb")."""
-    word = fold(word).removesuffix("'s").strip("'-")
-    return str(_STEMMER.stemWord(word))
+    return str(_STEMMER.stemWord(name_key(word)))
 
 
 # A noun naming who does something ("attackers", "officers", "protesters"), which Snowball stems as the deed
@@ -195,7 +200,7 @@ def names(text: str) -> set[str]:
     """Capitalised words that look like names, folded ("Émile's" -> "emile"); any script's capitals."""
     out = set()
     for word in words(MARKER.sub(" ", text)):
-        key = fold(word).removesuffix("'s").strip("'-")
+        key = name_key(word)
         if word[0].isupper() and key and key not in _NOT_NAMES:
             out.add(key)
     return out
@@ -208,7 +213,8 @@ def names(text: str) -> set[str]:
 # possessive ("Soleimani's Quds Force" is two names), and at a capitalised word that names no one: a stop word
 # ("The"), a title ("President Raisi" is "Raisi"), a day or a month ("In March Japan lifted…").
 _PHRASE_WORD = re.compile(r"[^\W\d_][\w'’-]*|(?P<stop>[^\w\s'’-])")
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
 
 
 def name_phrases(text: str) -> list[tuple[tuple[str, ...], bool]]:
@@ -225,8 +231,8 @@ def name_phrases(text: str) -> list[tuple[tuple[str, ...], bool]]:
 
     for match in _PHRASE_WORD.finditer(MARKER.sub(" ", text)):
         word = match.group()
-        key = fold(word).removesuffix("'s").strip("'-")
-        if match.group("stop") or not word[0].isupper() or key in _NOT_NAMES or key in _MONTHS or not key:
+        key = name_key(word)
+        if match.group("stop") or not word[0].isupper() or key in _NOT_NAMES or key in MONTHS or not key:
             end()
         else:
             if not run:
@@ -242,7 +248,7 @@ def name_phrases(text: str) -> list[tuple[tuple[str, ...], bool]]:
 def phrase_held(phrase: tuple[str, ...], text: str) -> bool:
     """Whether ``text`` writes the name ``phrase`` with its words in order and together, other capitalised
     words allowed between them ("President Raisi" in "Iranian President Ebrahim Raisi")."""
-    tokens = [(fold(w).removesuffix("'s").strip("'-"), w[0].isupper()) for w in words(MARKER.sub(" ", text))]
+    tokens = [(name_key(w), w[0].isupper()) for w in words(MARKER.sub(" ", text))]
     for start, (key, _) in enumerate(tokens):
         if not same_name(phrase[0], key):
             continue

@@ -18,7 +18,7 @@ from assistant.question import Question, analyse
 from assistant.textfacts import abbreviated, content_words, figures_matched, held
 from index.chunking import split_sentences
 from index.measures import gives_count
-from index.text import NEGATION, lower_initials, names, numbers, same_name, stem
+from index.text import MONTHS, NEGATION, lower_initials, names, numbers, same_name, stem
 
 __all__ = ["kind", "states_kind"]
 
@@ -29,7 +29,7 @@ _CURRENCY = re.compile(
     re.I,
 )
 _TIME = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|"
+    r"\b(?:" + "|".join(MONTHS) + r"|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|morning|afternoon|evening|"
     r"night|ago|earlier|later|before|after|during|since|until|season|week|month|year|decade|century|half|"
     r"minute|hour|dawn|noon|midnight)s?\b",
