@@ -74,6 +74,10 @@ def _hit(doc: Document) -> ChunkRecord:
     )
 
 
+def _read_articles(sources: Sequence[Source]) -> set[str]:
+    return {s.article_id for s in sources}
+
+
 class Hit(Protocol):
     """Where a retrieved chunk lies: a stored ``ChunkRecord``, or a logged one."""
 
@@ -136,6 +140,7 @@ class Draft:
     focused: bool = False  # written by the second, focused pass
     asked: str | None = None  # the question a framing request holds, when the draft answers it alone
     prefix_state: str | None = None  # where the prefix's KV state came from: cached, disk, computed (None: not used)
+    first: Drafted | None = None  # the cached prefix's draft that grounded to nothing, when this one replaced it
 
 
 @dataclass
@@ -157,6 +162,9 @@ class Prepared:
     def path(self) -> str:
         """How the sources were chosen: "corpus" or "article" (read whole, from a cached prefix), "retrieved"."""
         return "retrieved" if self.prefix is None else "corpus" if self.prefix.label == CORPUS else "article"
+
+
+Drafted = tuple[Prepared, Draft]  # a draft and the sources it was written from
 
 
 class Assistant:
@@ -227,7 +235,17 @@ class Assistant:
         articles = dict(self._articles())
         s = self.settings
         prefix = choose_prefix(hits, articles, s.context_chars, s.prefix_chars)
-        grouped = read_spans(articles, prefix.spans) if prefix else select_sources(hits, articles, s.context_chars)
+        return self._read(question, history, hits, articles, prefix, started, time.perf_counter())
+
+    def _read(
+        self, question: str, history: list[Turn], hits: list[ChunkRecord], articles: dict[str, Article],
+        prefix: Prefix | None, started: float, retrieved_at: float,
+    ) -> Prepared:
+        """The sources and messages for the question: the cached prefix's text, or (None) the retrieved text."""
+        grouped = (
+            read_spans(articles, prefix.spans) if prefix
+            else select_sources(hits, articles, self.settings.context_chars)
+        )
         sources = [x for group in grouped for x in group.sources]
         retrieved = in_top_hits(sources, hits)
         related = [x.number for x in sources if (x.article_id, x.start) in retrieved]
@@ -240,7 +258,7 @@ class Assistant:
         withheld = tuple((g.article_id, start, end) for g in grouped for start, end in g.withheld)
         return Prepared(
             question, history, hits, sources, retrieved, articles, messages, started,
-            time.perf_counter(), withheld, prefix, tuple(related),
+            retrieved_at, withheld, prefix, tuple(related),
         )
 
     def _drafts(self, prepared: Prepared) -> Iterator[str | Draft]:
@@ -323,14 +341,32 @@ class Assistant:
             prepared.retrieved, without,
         )
 
+    def regrounded(self, without: frozenset[str]) -> Answer | None:
+        """The latest answer's drafts grounded again without the ``without`` passes, as the answer was made:
+        the cached prefix's draft, and the retrieved text's when that grounds to nothing (pure; the eval's
+        ablations). None before the first answer."""
+        if self.last is None:
+            return None
+        prepared, draft = self.last
+        if draft.first is not None:
+            answer = self.grounded(*draft.first, without)
+            if not answer.abstained:
+                return answer
+        return self.grounded(prepared, draft, without)
+
     def _finish(self, prepared: Prepared, draft: Draft) -> Answer:
         answer = self.grounded(prepared, draft, self.without)
         self.last = (prepared, draft)
         now = time.perf_counter()
         timings = {"retrieve": prepared.retrieved_at - prepared.started, "total": now - prepared.started}
-        if draft.first_token is not None:
-            timings["first_token"] = draft.first_token - prepared.started
+        first_token = draft.first[1].first_token if draft.first is not None else None
+        first_token = first_token if first_token is not None else draft.first_token
+        if first_token is not None:
+            timings["first_token"] = first_token - prepared.started
         notes = answer.notes
+        if draft.first is not None:
+            notes = (*notes, f"drafted again from the retrieved text: the draft from the {draft.first[0].path} "
+                             "prefix grounded to nothing")
         if draft.asked:
             notes = (*notes, f"answered the question the request frames, {draft.asked!r}: the first draft "
                              "grounded to nothing")
@@ -354,30 +390,71 @@ class Assistant:
             "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
             "withheld": [list(w) for w in prepared.withheld],
             "path": prepared.path,
-            "prefix_state": draft.prefix_state,
+            "prefix_state": draft.prefix_state if draft.first is None else draft.first[1].prefix_state,
+            "first_draft": None if draft.first is None else self._attempt(*draft.first),
             "draft": draft.text,
             "focused": draft.focused,
             "asked": draft.asked,
             "answer": answer.to_dict(),
         }
 
-    def _events(self, prepared: Prepared) -> Iterator[str | Draft]:
-        """Text deltas, then the Draft to ground (see ``_drafts`` and ``_reframed``)."""
+    def _drafted(self, prepared: Prepared) -> Generator[str, None, Draft]:
+        """Yield text deltas; return the Draft to ground (see ``_drafts`` and ``_reframed``)."""
         for event in self._drafts(prepared):
-            if isinstance(event, Draft):
-                yield from self._reframed(prepared, event)
-            else:
+            if not isinstance(event, Draft):
                 yield event
+                continue
+            for step in self._reframed(prepared, event):
+                if isinstance(step, Draft):
+                    return step
+                yield step
+        raise AssertionError("_drafts yields a Draft last")
 
-    def _generate(self, prepared: Prepared) -> Draft:
-        return next(d for d in self._events(prepared) if isinstance(d, Draft))
+    @staticmethod
+    def _attempt(prepared: Prepared, draft: Draft) -> dict[str, Any]:
+        """A draft that was not the answer's, as the answer log keeps it: enough to ground it again."""
+        return {
+            "path": prepared.path,
+            "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
+            "draft": draft.text,
+            "focused": draft.focused,
+        }
+
+    def _events(self, prepared: Prepared) -> Iterator[str | Drafted]:
+        """Text deltas, then the sources and the Draft to ground.
+
+        A draft read from the cached prefix of a corpus of several articles that grounds to nothing is
+        drafted again from the question's retrieved text (the hit articles whole while they fit, the hit
+        chunks of the rest) when that reads fewer articles: a small model answers a question about one
+        article worse beside the sentences of others (the injection tier's neighbouring-article answers).
+        One article (or a window of one) is not read again: on squad2 the retrieved chunks answered three
+        unanswerable questions that its window had refused, and gained none. See README, "How an answer
+        is made".
+        """
+        draft = yield from self._drafted(prepared)
+        if prepared.prefix is None or is_directive(prepared.question) or not self.grounded(prepared, draft).abstained:
+            yield prepared, draft
+            return
+        retrieved = self._read(
+            prepared.question, prepared.history, prepared.hits, prepared.articles, None, prepared.started,
+            prepared.retrieved_at,
+        )
+        if len(_read_articles(retrieved.sources)) >= len(_read_articles(prepared.sources)):
+            yield prepared, draft
+            return
+        yield "\n"
+        redrafted = yield from self._drafted(retrieved)
+        yield retrieved, replace(redrafted, first=(prepared, draft))
+
+    def _generate(self, prepared: Prepared) -> Drafted:
+        return next(d for d in self._events(prepared) if isinstance(d, tuple))
 
     def chain(self) -> Runnable[dict[str, Any], Answer]:
         """The LCEL chain: {"question", "history"} → retrieve → prompt → LLM → ground → Answer."""
         return (
             RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
-            | RunnablePassthrough.assign(draft=itemgetter("prepared") | RunnableLambda(self._generate))
-            | RunnableLambda(lambda x: self._finish(x["prepared"], x["draft"]))
+            | RunnablePassthrough.assign(drafted=itemgetter("prepared") | RunnableLambda(self._generate))
+            | RunnableLambda(lambda x: self._finish(*x["drafted"]))
         )
 
     def ask(self, question: str, history: Sequence[Turn | Mapping[str, str]] = ()) -> Answer:
@@ -395,8 +472,8 @@ class Assistant:
         """Yield the draft's text deltas as the model writes, then the verified ``Answer``."""
         prepared = self._prepare({"question": question, "history": history})
         for event in self._events(prepared):
-            if isinstance(event, Draft):
-                yield self._finish(prepared, event)
+            if isinstance(event, tuple):
+                yield self._finish(*event)
             else:
                 yield event
 

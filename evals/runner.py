@@ -173,8 +173,7 @@ def evaluate_case(bot: Bot, case: Case, articles: Mapping[str, str], k: int) -> 
 
 def _ablations(bot: Bot, case: Case, texts: Mapping[str, str], hits: Sequence[Span], k: int) -> dict[str, Any]:
     """Scores of the case's draft re-grounded without each pass (pure: no model call)."""
-    last = getattr(bot, "last", None)
-    if last is None or not hasattr(bot, "grounded"):
+    if getattr(bot, "last", None) is None or not hasattr(bot, "regrounded"):
         return {}
     from assistant.grounding import PASSES
 
@@ -182,7 +181,9 @@ def _ablations(bot: Bot, case: Case, texts: Mapping[str, str], hits: Sequence[Sp
     out = {}
     for name, _ in PASSES:
         if name not in base:
-            alt = bot.grounded(*last, base | {name})
+            alt = bot.regrounded(base | {name})
+            if alt is None:
+                return {}
             out[name] = score_answer(case, alt, texts, hits, k)
     return out
 

@@ -10,7 +10,8 @@ with its case's label (an unanswerable question, or the answer's accuracy) and t
 line counts answers that became refusals and refusals that became answers.
 
 Limits: a draft the model would have written differently is not redrafted: a change that makes a first
-draft ground to nothing would, in a live run, ask the focused second pass, which this cannot.
+draft ground to nothing would, in a live run, ask the focused second pass or draft again from the retrieved
+text, which this cannot.
 """
 
 from __future__ import annotations
@@ -37,7 +38,17 @@ REFUSAL = Prompts.load().refusal
 
 def regrounded(entry: dict[str, Any], articles: dict[str, Article]) -> Answer:
     """One logged answer grounded again, as the assistant grounds a draft: its sources rebuilt from the
-    articles, its draft and question (the whole request, as asked) unchanged."""
+    articles, its draft and question (the whole request, as asked) unchanged. An answer drafted again from
+    the retrieved text is first grounded from its cached prefix's draft, as it was made."""
+    first = entry.get("first_draft")
+    if first:
+        answer = _grounded({**entry, **first}, articles)
+        if not answer.abstained:
+            return answer
+    return _grounded(entry, articles)
+
+
+def _grounded(entry: dict[str, Any], articles: dict[str, Article]) -> Answer:
     sources = [Source(n, a, start, end, articles[a].text[start:end]) for n, a, start, end in entry["sources"]]
     retrieved = in_top_hits(sources, [Span(a, start, end) for a, start, end in entry["hits"]])
     return ground_draft(entry["question"], entry["draft"], entry["focused"], sources, articles, REFUSAL, retrieved)

@@ -44,3 +44,16 @@ def test_only_answers_the_current_rules_change_are_listed(tmp_path: Path) -> Non
 
     assert [(case["id"], old) for case, old, _ in found] == [("changed", "France won the World Cup [1].")]
     assert found[0][2].abstained
+
+
+def test_an_answer_drafted_again_is_regrounded_from_its_first_draft_first() -> None:
+    article = load_article(default_article_path())
+    articles = {article.id: article}
+    fallback = _entry("What did Iran declare?", "Iran declared a day of mourning [1].", "")
+    assert not regrade.regrounded(fallback, articles).abstained
+    holds = {**fallback, "draft": "Nothing [1].",
+             "first_draft": {"path": "corpus", "draft": "Iran declared a day of mourning [1].", "focused": False,
+                             "sources": fallback["sources"]}}
+    assert "mourning" in regrade.regrounded(holds, articles).text  # the first draft holds: it is the answer
+    empty = {**fallback, "first_draft": {**holds["first_draft"], "draft": "France won the World Cup [1]."}}  # type: ignore[dict-item]
+    assert regrade.regrounded(empty, articles).text == regrade.regrounded(fallback, articles).text

@@ -199,6 +199,8 @@ def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
         path = record.get("path", "?")
         if record.get("prefix_state"):
             path += f", prefix {record['prefix_state']}"
+        if record.get("first_draft"):
+            path += f" (after the {record['first_draft'].get('path', '?')} prefix's draft grounded to nothing)"
         notes = len(answer.get("notes", []))
         print(f"     {verdict}, {timings.get('total', 0):.1f}s, {notes} note(s); sources: {path}")
     return 0
