@@ -552,3 +552,23 @@ def test_a_verb_joined_to_another_reports_no_ones_words() -> None:
     draft = "Nine Year 8 pupils wrote and staged a play about the 1911 fire."
     answer = answered(article, sources, "Who wrote the play?", draft)
     assert not answer.abstained and len(answer.citations) == 2, answer.text
+
+
+CREW = """Harbour rowing crew wins the regatta
+
+The crew of the Tern won the coastal regatta on Saturday.
+Stroke Ines Varga set the pace from the start.
+Bow Tomas Reid called the turns at both buoys.
+Cox Mara Lind steered the boat through the final chop.
+The club had not won the race since 1987.
+"""
+
+
+def test_a_list_of_three_names_is_supported_by_the_three_sentences_naming_them() -> None:
+    article, sources = numbered(CREW, "harbour-regatta")
+    listed = "The crew of the Tern were Ines Varga, Tomas Reid and Mara Lind [1]."
+    answer = answered(article, sources, "Who rowed in the crew of the Tern?", listed)
+    assert not answer.abstained and all(name in answer.text for name in ("Ines Varga", "Tomas Reid", "Mara Lind"))
+    assert {c.quote.split()[1] for c in answer.citations} >= {"Ines", "Tomas", "Mara"}  # each from its sentence
+    invented = "The crew of the Tern were Ines Varga, Tomas Reid and Piotr Nowak [1]."  # one name is in no sentence
+    assert answered(article, sources, "Who rowed in the crew of the Tern?", invented).abstained

@@ -93,6 +93,7 @@ def _first_person(text: str) -> set[str]:
 
 
 _META = content_words("provide provides provided information mention mentions mentioned details article text")
+MAX_JOINED = 4  # most sentences one claim may join: a list of names, each from its own sentence, and what it lists
 MIN_COVERAGE = 0.5  # share of a claim's content words that its cited sentences must hold
 
 # A claim reporting what someone said: "Iranian media described X", "X, according to the police". Who said
@@ -210,21 +211,23 @@ def repair(
     if (best := _best_stating(text, sources, ordered)) is not None:
         notes.append(f"re-cited: {text!r}")
         return [Segment(text, (cite(best),))]
-    # A sentence joining facts from two sources (a name from one, a statement from another); a cause
-    # linking what two sentences say separately is the model's inference, not a fact of either.
+    # A sentence joining facts from two sources (a name from one, a statement from another), or a claim
+    # of several names from up to four (a list of names, each from its own sentence); a cause linking what
+    # two sentences say separately is the model's inference, not a fact of either.
     near = (
         []
         if _CAUSAL.search(text)
         else sorted((s for s in sources if overlap(text, s.text)), key=lambda s: -len(overlap(text, s.text)))[:5]
     )
-    pairs = [
+    joins = [
         sorted(p, key=lambda s: s.number)
-        for p in combinations(near, 2)
+        for size in range(2, (MAX_JOINED if len(names(text)) >= 3 else 2) + 1)
+        for p in combinations(near, size)
         if is_supported(text, list(p), ordered) and _statement_held(text, p)
     ]
-    if pairs:
-        notes.append(f"re-cited to two sources: {text!r}")
-        return [Segment(text, tuple(cite(s) for s in pairs[0]))]
+    if joins:
+        notes.append(f"re-cited to {('two', 'three', 'four')[len(joins[0]) - 2]} sources: {text!r}")
+        return [Segment(text, tuple(cite(s) for s in joins[0]))]
     head = _without_closing_figure(text, question)
     if head is not None and (best := _best_stating(head, sources, ordered)) is not None:
         notes.append(f"cut the figure no sentence gives it: {text!r}")
