@@ -387,13 +387,10 @@ class Assistant:
             "llm": self.settings.llm,
             "model": str(getattr(self.llm, "model", type(self.llm).__name__)),
             "hits": [[h.article_id, h.start, h.end] for h in prepared.hits],
-            "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
             "withheld": [list(w) for w in prepared.withheld],
-            "path": prepared.path,
+            **self._attempt(prepared, draft),  # path, sources, draft, focused
             "prefix_state": draft.prefix_state if draft.first is None else draft.first[1].prefix_state,
             "first_draft": None if draft.first is None else self._attempt(*draft.first),
-            "draft": draft.text,
-            "focused": draft.focused,
             "asked": draft.asked,
             "answer": answer.to_dict(),
         }
@@ -412,7 +409,7 @@ class Assistant:
 
     @staticmethod
     def _attempt(prepared: Prepared, draft: Draft) -> dict[str, Any]:
-        """A draft that was not the answer's, as the answer log keeps it: enough to ground it again."""
+        """A draft as the answer log keeps it: enough to ground it again."""
         return {
             "path": prepared.path,
             "sources": [[s.number, s.article_id, s.start, s.end] for s in prepared.sources],
