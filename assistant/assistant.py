@@ -192,6 +192,9 @@ class Assistant:
         self.log = log
         self.without: frozenset[str] = frozenset()  # grounding passes switched off (evals' ablations)
         self.last: tuple[Prepared, Draft] | None = None  # the latest answer's inputs to grounding
+        # the latest grounding, (prepared, draft, without, answer): a draft is grounded to decide whether to ask
+        # again (``_reframed``, ``_events``) and then to finish it, the same pure computation each time
+        self._latest: tuple[Prepared, Draft, frozenset[str], Answer] | None = None
 
     @classmethod
     def from_settings(
@@ -336,10 +339,15 @@ class Assistant:
 
     def grounded(self, prepared: Prepared, draft: Draft, without: frozenset[str] = frozenset()) -> Answer:
         """The draft grounded in the prepared sources (pure: the eval re-grounds drafts with passes off)."""
-        return ground_draft(
+        latest = self._latest
+        if latest is not None and latest[0] is prepared and latest[1] is draft and latest[2] == without:
+            return latest[3]
+        answer = ground_draft(
             prepared.question, draft.text, draft.focused, prepared.sources, prepared.articles, self.prompts.refusal,
             prepared.retrieved, without,
         )
+        self._latest = (prepared, draft, without, answer)
+        return answer
 
     def regrounded(self, without: frozenset[str]) -> Answer | None:
         """The latest answer's drafts grounded again without the ``without`` passes, as the answer was made:

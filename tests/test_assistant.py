@@ -340,3 +340,22 @@ def test_no_second_draft_when_the_retrieved_text_reads_as_many_articles(bot_llm:
     bot, llm = bot_llm  # one article: read whole either way
     llm.replies = ["The military was quiet, I think."]
     assert bot.ask("What did Israel's military say?").abstained and len(llm.calls) == 1
+
+
+def test_a_draft_is_grounded_once_per_answer(bot_llm: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deciding whether to ask again and finishing the answer ground the same draft: one computation."""
+    import assistant.assistant as module
+
+    bot, llm = bot_llm
+    calls: list[str] = []
+    ground_draft = module.ground_draft
+
+    def counted(*args: Any, **kwargs: Any) -> Answer:
+        calls.append(args[1])
+        return ground_draft(*args, **kwargs)
+
+    monkeypatch.setattr(module, "ground_draft", counted)
+    q = "What did Israel's military say?"
+    llm.replies = [f"Israel's military declined to comment [{number(bot, q, 'declined to comment')}]."]
+    assert not bot.ask(q).abstained
+    assert len(calls) == 1
