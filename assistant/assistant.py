@@ -10,13 +10,10 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.documents import Document
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answer import Answer, Turn
 from assistant.answer_log import AnswerLog, log_path
@@ -38,6 +35,11 @@ from assistant.sources import (
     select_sources,
 )
 from index import Article, split_sentences
+
+if TYPE_CHECKING:  # half a second of imports: loaded with the chat model and the retriever, while weights load
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.runnables import Runnable
 from index.directives import is_directive
 from index.store import ChunkRecord
 
@@ -205,12 +207,16 @@ class Assistant:
     ) -> Assistant:
         """The real assistant: index (built on first use), packaged model or configured backend.
 
-        ``llm`` reuses an already loaded model (the eval's tiers share one) instead of building one.
+        ``llm`` reuses an already loaded model (the eval's tiers share one) instead of building one. Otherwise
+        a local model's weights begin loading first, on a thread, while the index opens.
         """
-        from assistant.corpus import Corpus
-        from assistant.models.llms import build_llm
+        from assistant.models.llms import build_llm, start_loading
 
         settings = settings or Settings.from_env()
+        if llm is None:
+            start_loading(settings)
+        from assistant.corpus import Corpus
+
         corpus = Corpus(settings)
         corpus.store.probe()  # a Chroma server that is down is reported before the model loads
         corpus.ensure_indexed(progress)
@@ -456,6 +462,8 @@ class Assistant:
 
     def chain(self) -> Runnable[dict[str, Any], Answer]:
         """The LCEL chain: {"question", "history"} → retrieve → prompt → LLM → ground → Answer."""
+        from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
         return (
             RunnablePassthrough.assign(prepared=RunnableLambda(self._prepare))
             | RunnablePassthrough.assign(drafted=itemgetter("prepared") | RunnableLambda(self._generate))

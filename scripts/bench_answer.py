@@ -12,6 +12,7 @@ Phases, all with the default local model and one data directory (a temporary one
   (a) cold     a fresh process builds the assistant, runs warm() with no prefix cache on disk (the cache
                directory is deleted first) and answers one question
   (b) restart  a second fresh process on the same data directory: warm() reads the prefix state (a) saved
+  ask          `assistant ask --json` in a fresh process on the same data directory: when its answer is printed
   naive        a fresh process answering the same question with naive RAG: the baseline for (a) and (b)
   serve        a fresh `assistant serve` on the same data directory: its "Ready" line, the port listening,
                and the first answer through the web API (gradio_client)
@@ -53,13 +54,14 @@ STARTED = time.monotonic()  # the child's stamps are CLOCK_MONOTONIC too: compar
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from langchain_core.documents import Document  # noqa: E402  (the environment above must be set first)
-from langchain_core.output_parsers import StrOutputParser  # noqa: E402
-from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402  (the environment above must be set first)
 
 from assistant import Answer, Assistant, Settings  # noqa: E402
 from assistant.models.prefix_cache import common_prefix, usage  # noqa: E402
+
+if TYPE_CHECKING:  # the naive chain's LangChain imports wait for it: a child imports what a user's script would
+    from langchain_core.documents import Document
+    from langchain_core.runnables import Runnable
 
 # Written for this benchmark (not the eval questions): facts, a number, a why, a paraphrase, one the
 # article does not answer.
@@ -139,12 +141,13 @@ def corpus_questions(name: str, n: int) -> list[str]:
     return [ordered[(i * 7) % len(ordered)] for i in range(n)]
 
 
-NAIVE_PROMPT = ChatPromptTemplate.from_messages(
-    [
-        ("system", "Answer the question using only the context below.\n\nContext:\n{context}"),
-        ("human", "{question}"),
-    ]
-)
+NAIVE_SYSTEM = "Answer the question using only the context below.\n\nContext:\n{context}"
+
+
+def naive_prompt() -> Any:
+    from langchain_core.prompts import ChatPromptTemplate
+
+    return ChatPromptTemplate.from_messages([("system", NAIVE_SYSTEM), ("human", "{question}")])
 
 
 @dataclass
@@ -179,10 +182,13 @@ def format_docs(docs: list[Document]) -> str:
 
 def naive_chain(bot: Assistant) -> Runnable[str, str]:
     """The baseline: retrieve top-k → prompt with the chunks, then the question → model → text."""
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
     retriever = bot.corpus.retriever
     return (
         {"context": retriever | RunnableLambda(format_docs), "question": RunnablePassthrough()}
-        | NAIVE_PROMPT
+        | naive_prompt()
         | bot.llm
         | StrOutputParser()
     )
@@ -194,7 +200,7 @@ def prompt_tokens(bot: Assistant, question: str, naive: bool) -> tuple[int, int]
     llama = llm.load()
     if naive:
         context = format_docs(bot.corpus.retriever.invoke(question))
-        messages = NAIVE_PROMPT.invoke({"context": context, "question": question}).to_messages()
+        messages = naive_prompt().invoke({"context": context, "question": question}).to_messages()
     else:
         messages = bot._prepare({"question": question, "history": []}).messages
     tokens = llm._tokens(llama, messages)
@@ -323,18 +329,34 @@ def run_child(mode: str, data_dir: Path, question: str, corpus: str = "bundled")
     return report
 
 
+def cli_phase(data_dir: Path, question: str) -> dict[str, float]:
+    """``assistant ask --json`` in a fresh process (prefix state on disk): seconds from the spawn to its
+    answer on stdout, and to its exit."""
+    cmd = [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "ask", "--json", question]
+    spawned = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    answered = time.monotonic() - spawned
+    _, err = proc.communicate(timeout=600)
+    if proc.returncode != 0 or not line.startswith("{"):
+        raise SystemExit(f"error: assistant ask exited with {proc.returncode}: {err.strip().splitlines()[-3:]}")
+    return {"answer": answered, "exited": time.monotonic() - spawned}
+
+
 def restart_phases(data_dir: Path, question: str, repeat: int, corpus: str) -> list[dict[str, Any]]:
     runs = []
     for i in range(repeat):
         shutil.rmtree(data_dir / "cache", ignore_errors=True)
         cold = run_child("system", data_dir, question, corpus)
         restart = run_child("system", data_dir, question, corpus)
+        cli = cli_phase(data_dir, question)
         naive = run_child("naive", data_dir, question, corpus)
-        runs.append({"cold": cold, "restart": restart, "naive": naive})
+        runs.append({"cold": cold, "restart": restart, "cli": cli, "naive": naive})
         print(
             f"  restart run {i + 1}/{repeat}: cold {cold['since_spawn_s']['answer']:.1f}s "
             f"({cold['prefix']}), restart {restart['since_spawn_s']['answer']:.1f}s ({restart['prefix']}), "
-            f"naive {naive['since_spawn_s']['answer']:.1f}s",
+            f"assistant ask {cli['answer']:.1f}s, naive {naive['since_spawn_s']['answer']:.1f}s",
             file=sys.stderr,
         )
     return runs
@@ -484,6 +506,13 @@ def print_report(result: dict[str, Any]) -> None:
                 f"  {'ratio ' + num + '/' + den:34} {ratio(rows[num]['first_token'], rows[den]['first_token']):>12} "
                 f"{ratio(rows[num]['answer'], rows[den]['answer']):>9}"
             )
+        if all("cli" in r for r in runs):
+            answered = statistics.median(r["cli"]["answer"] for r in runs)
+            exited = statistics.median(r["cli"]["exited"] for r in runs)
+            print(
+                f"  {'assistant ask --json, cache on disk':34} answer printed {answered:.2f}s, process exited "
+                f"{exited:.2f}s after the spawn (median; {ratio(answered, rows['naive']['answer'])} of naive's answer)"
+            )
     if "serve" in result:
         sv = result["serve"]
         print(
@@ -556,7 +585,7 @@ def measure(args: argparse.Namespace, data_dir: Path, busy: float | None) -> dic
     result["machine"] = machine(bot)
     samples = warm_phase(bot, questions, args.order)
     result["warm"] = {k: [asdict(x) for x in v] for k, v in samples.items()}
-    children = [run[k]["max_rss_mb"] for run in result.get("restart", []) for k in run]
+    children = [run[k]["max_rss_mb"] for run in result.get("restart", []) for k in run if "max_rss_mb" in run[k]]
     children += [result["setup"]["max_rss_mb"]] if "setup" in result else []
     result["rss_mb"] = {"self": max_rss_mb(), "children": max(children, default=None)}
     result["load_after"] = os.getloadavg()

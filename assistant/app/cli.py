@@ -113,6 +113,9 @@ def format_answer(answer: Answer) -> str:
 
 
 def _assistant(settings: Settings) -> Any:
+    from assistant.models.llms import start_loading
+
+    start_loading(settings)  # the weights load while the rest is imported
     from assistant.assistant import Assistant
 
     bot = Assistant.from_settings(settings, _progress_bar(sys.stderr.isatty()))
@@ -207,6 +210,9 @@ def cmd_logs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.models.llms import start_loading
+
+    start_loading(settings)  # the weights load while Gradio and the rest are imported
     from assistant.app.web import serve
 
     serve(settings, args.host, args.port)

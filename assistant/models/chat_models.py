@@ -149,33 +149,19 @@ class ChatLlamaCppLocal(_ChatBase):
             self.load()
 
     def load(self) -> Any:
-        """Load the weights (once); the caller must hold the lock."""
+        """Load the weights (once: taking a load ``weights.start`` began, if any); the caller must hold the
+        lock."""
         if self._llama is None:
-            try:
-                from llama_cpp import Llama
-            except ImportError:
-                raise ModelError("llama-cpp-python is not installed; run `make install`") from None
-            if not self.model_path:
-                raise ModelError("no GGUF path given; set ASSISTANT_LLM=local or gguf:/path/to/model.gguf")
-            import os
+            from assistant.models import weights
 
-            threads = self.n_threads or max(1, min(4, os.cpu_count() or 1))
-            try:
-                self._llama = Llama(
-                    model_path=self.model_path,
-                    n_ctx=self.n_ctx,
-                    n_threads=threads,
-                    n_threads_batch=threads,
-                    n_batch=512,
-                    seed=self.seed,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError, OSError) as exc:
-                raise ModelError(
-                    f"cannot load the model at {self.model_path} ({exc}); check ASSISTANT_LLM "
-                    "points at a valid GGUF file"
-                ) from None
+            self._llama = weights.load(self.weights())
         return self._llama
+
+    def weights(self) -> Any:
+        """What this model's llama.cpp weights are loaded with (``weights.Weights``)."""
+        from assistant.models.weights import Weights
+
+        return Weights(self.model_path, self.n_ctx, self.n_threads, self.seed)
 
     def warm(self, messages: list[BaseMessage], label: str = CORPUS) -> str:
         """Evaluate a prompt prefix so later calls sharing it start fast; keep its state to restore.

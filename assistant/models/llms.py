@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.errors import ConfigError
+from assistant.models import weights
+from assistant.models.weights import Weights
 from assistant.settings import Settings
 
-__all__ = ["build_llm", "BACKENDS"]
+if TYPE_CHECKING:  # LangChain's chat-model module takes half a second to import: only when a model is built
+    from langchain_core.language_models import BaseChatModel
+
+__all__ = ["build_llm", "start_loading", "BACKENDS"]
 
 
 def context_size(settings: Settings) -> int:
@@ -21,29 +25,36 @@ def context_size(settings: Settings) -> int:
     return max(4096, 1 << (need - 1).bit_length())
 
 
-def _local(arg: str, settings: Settings) -> BaseChatModel:
+def _weights(path: Path, settings: Settings) -> Weights:
+    return Weights(str(path), context_size(settings), settings.threads)
+
+
+def _llama_cpp(name: str, path: Path, settings: Settings) -> BaseChatModel:
     from assistant.models.chat_models import ChatLlamaCppLocal
+
+    w = _weights(path, settings)
+    return ChatLlamaCppLocal(
+        model_name=name, model_path=w.model_path, n_ctx=w.n_ctx, n_threads=w.n_threads, seed=w.seed,
+        max_tokens=settings.max_tokens, timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
+        cache_bytes=settings.cache_mb * 2**20,
+    )
+
+
+def _gguf_file(arg: str) -> Path:
+    return Path(arg).expanduser()
+
+
+def _local(arg: str, settings: Settings) -> BaseChatModel:
     from assistant.models.model_files import MODEL_NAME, assemble_default_model
 
-    path = assemble_default_model(settings.data_dir / "models")
-    return ChatLlamaCppLocal(
-        model_name=MODEL_NAME, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
-        timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
-        cache_bytes=settings.cache_mb * 2**20, n_ctx=context_size(settings),
-    )
+    return _llama_cpp(MODEL_NAME, assemble_default_model(settings.data_dir / "models"), settings)
 
 
 def _gguf(arg: str, settings: Settings) -> BaseChatModel:
-    from assistant.models.chat_models import ChatLlamaCppLocal
-
-    path = Path(arg).expanduser()
+    path = _gguf_file(arg)
     if not path.is_file():
         raise ConfigError(f"ASSISTANT_LLM=gguf:{arg}: no such file; give the path of a .gguf model")
-    return ChatLlamaCppLocal(
-        model_name=path.name, model_path=str(path), max_tokens=settings.max_tokens, n_threads=settings.threads,
-        timeout=settings.timeout, prefix_cache_dir=str(settings.data_dir / "cache"),
-        cache_bytes=settings.cache_mb * 2**20, n_ctx=context_size(settings),
-    )
+    return _llama_cpp(path.name, path, settings)
 
 
 def _openai(arg: str, settings: Settings) -> BaseChatModel:
@@ -86,3 +97,19 @@ def build_llm(settings: Settings) -> BaseChatModel:
             "openai:MODEL@URL, ollama:MODEL"
         )
     return BACKENDS[provider](arg, settings)
+
+
+def start_loading(settings: Settings) -> None:
+    """Begin loading the weights ``build_llm(settings)`` will use, on a thread (``weights.start``), so what a
+    new process imports and opens meanwhile overlaps the load. Only a local model already on disk: a first
+    start assembles it, and a missing file is reported, on the main path; remote backends load nothing."""
+    provider, _, arg = settings.llm.partition(":")
+    path: Path | None = None
+    if provider == "local":
+        from assistant.models.model_files import assembled_model
+
+        path = assembled_model(settings.data_dir / "models")
+    elif provider == "gguf" and _gguf_file(arg).is_file():
+        path = _gguf_file(arg)
+    if path is not None:
+        weights.start(_weights(path, settings))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.errors import ModelError
 
-__all__ = ["assemble_default_model", "MODEL_SHA256", "MODEL_NAME"]
+__all__ = ["assemble_default_model", "assembled_model", "MODEL_SHA256", "MODEL_NAME"]
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
@@ -31,18 +31,28 @@ def _part_paths() -> list[Path]:
     return paths
 
 
+def assembled_model(models_dir: Path) -> Path | None:
+    """The model file in ``models_dir`` when it was assembled and verified before (unchanged since), else None."""
+    target = models_dir / MODEL_NAME
+    marker = target.with_suffix(".verified")
+    try:
+        stat = target.stat()
+        stamp = marker.read_text()
+    except OSError:
+        return None
+    return target if stamp == f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}" else None
+
+
 def assemble_default_model(models_dir: Path) -> Path:
     """Concatenate the parts into ``models_dir`` (atomically), verify the sha256, and return the path.
 
     A verified file is marked by a sidecar holding its size and mtime, so later starts skip hashing.
     """
+    target = assembled_model(models_dir)
+    if target is not None:
+        return target
     target = models_dir / MODEL_NAME
     marker = target.with_suffix(".verified")
-    if target.exists():
-        stat = target.stat()
-        stamp = f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}"
-        if marker.exists() and marker.read_text() == stamp:
-            return target
     parts = _part_paths()
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
