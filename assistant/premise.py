@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.sources import Source
 from assistant.textfacts import STOPWORDS, WORD, content_words, names, supported
 from index import split_sentences
-from index.text import NEGATION, POLARITY, lower_initials, numbers, related_stems, stem
+from index.text import MONTHS, NEGATION, POLARITY, lower_initials, numbers, related_stems, stem
 
 __all__ = ["Premise", "presupposition", "check_premise", "unstated_numbers", "negated_premise", "unjoined_names"]
 
@@ -191,12 +191,14 @@ def _premised_numbers(question: str) -> list[tuple[str, set[str], str | None]]:
 
 def _stated_with(values: set[str], word: str, text: str) -> bool:
     """Whether the text writes one of the values next to the capitalised ``word`` ("Seven Years' War" states
-    7 with "Years", not 6: a sentence saying "for six years" elsewhere does not state "the Six Years War")."""
+    7 with "Years", not 6: a sentence saying "for six years" elsewhere does not state "the Six Years War"). A
+    month may have its day between it and the year: "January 3, 2024" states "January 2024"."""
     tokens = [t.rstrip(".,") for t in _WORD_TOKEN.findall(text)]
     wanted = stem(word)
+    after = 2 if word.lower() in MONTHS else 1
     return any(
         token[:1].isupper() and stem(token) == wanted
-        and any(numbers(t) & values for t in (*tokens[max(i - 1, 0) : i], *tokens[i + 1 : i + 2]))
+        and any(numbers(t) & values for t in (*tokens[max(i - 1, 0) : i], *tokens[i + 1 : i + 1 + after]))
         for i, token in enumerate(tokens)
     )
 

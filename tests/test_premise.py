@@ -161,6 +161,14 @@ def test_a_number_in_a_name_is_stated_only_with_that_name() -> None:
     assert unstated_numbers("In 1763 who won?", text) == []  # a question's first word is not a name
 
 
+def test_a_month_and_year_is_stated_by_a_full_date() -> None:
+    caption = ["Ambulances leave the site near the grave on January 3, 2024, in this still taken from a video."]
+    assert unstated_numbers("What happened near the grave in January 2024?", caption) == []
+    assert unstated_numbers("What happened near the grave in January 2023?", caption) == ["2023"]
+    assert unstated_numbers("What happened in March 2024?", caption) == ["2024"]  # that year, another month
+    assert unstated_numbers("What happened in June 2024?", ["The vote on 4 June 2024 was close."]) == []
+
+
 def test_compared_counted_and_one_are_not_premises() -> None:
     text = [WAR]
     assert unstated_numbers("Did more than 4 forts fall?", text) == []  # compared with
