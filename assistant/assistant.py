@@ -30,6 +30,7 @@ from assistant.sources import (
     choose_prefix,
     corpus_prefix,
     focus,
+    own_prefix,
     prefixes,
     read_spans,
     select_sources,
@@ -439,8 +440,9 @@ class Assistant:
         chunks of the rest) when that reads fewer articles: a small model answers a question about one
         article worse beside the sentences of others (the injection tier's neighbouring-article answers).
         One article (or a window of one) is not read again: on squad2 the retrieved chunks answered three
-        unanswerable questions that its window had refused, and gained none. See README, "How an answer
-        is made".
+        unanswerable questions that its window had refused, and gained none. When the retrieved text is one
+        article whole, it is read from that article's own prefix, as in a corpus too large for one: its state
+        is kept, so the next such question evaluates only itself. See README, "How an answer is made".
         """
         draft = yield from self._drafted(prepared)
         if prepared.prefix is None or is_directive(prepared.question) or not self.grounded(prepared, draft).abstained:
@@ -453,6 +455,12 @@ class Assistant:
         if len(_read_articles(retrieved.sources)) >= len(_read_articles(prepared.sources)):
             yield prepared, draft
             return
+        own = own_prefix(retrieved.sources, prepared.articles, self.settings.context_chars)
+        if own is not None:  # one article whole: from its own prefix, whose state is kept for its next question
+            retrieved = self._read(
+                prepared.question, prepared.history, prepared.hits, prepared.articles, own, prepared.started,
+                prepared.retrieved_at,
+            )
         yield "\n"
         redrafted = yield from self._drafted(retrieved)
         yield retrieved, replace(redrafted, first=(prepared, draft))

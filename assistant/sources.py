@@ -13,7 +13,7 @@ from index.store import ChunkRecord
 
 __all__ = [
     "Source", "ArticleSources", "Prefix", "windows", "corpus_prefix", "prefixes", "choose_prefix",
-    "select_sources", "read_spans", "focus",
+    "select_sources", "read_spans", "own_prefix", "focus",
 ]
 
 _WORDS = re.compile(r"\w+")
@@ -180,6 +180,20 @@ def read_spans(articles: Mapping[str, Article], spans: Sequence[Span]) -> list[A
         aid: [(a, b) for a, b in split_sentences(articles[aid].text) if start <= a and b <= end]
         for aid, start, end in spans
     })
+
+
+def own_prefix(sources: Sequence[Source], articles: Mapping[str, Article], context_chars: int) -> Prefix | None:
+    """The article these sources read whole, as a prefix of its own (whose KV state a model keeps between
+    questions, as for a corpus too large for one prefix), when they read one article whole; else None."""
+    ids = {s.article_id for s in sources}
+    if len(ids) != 1:
+        return None
+    (aid,) = ids
+    mine = _article_prefixes(aid, articles[aid], context_chars)
+    if len(mine) != 1:
+        return None
+    whole = [(x.start, x.end) for group in read_spans(articles, mine[0].spans) for x in group.sources]
+    return mine[0] if whole == [(x.start, x.end) for x in sources] else None
 
 
 def _numbered(articles: Mapping[str, Article], chosen: Mapping[str, Sequence[tuple[int, int]]]) -> list[ArticleSources]:

@@ -321,7 +321,8 @@ def test_a_draft_from_the_corpus_prefix_grounding_to_nothing_is_drafted_again_fr
     assert any("drafted again from the retrieved text" in note for note in answer.notes)
     assert bot.regrounded(frozenset()) == bot.grounded(*bot.last)  # the first draft still grounds to nothing
     (record,) = bot.log.read()
-    assert record["path"] == "retrieved" and record["draft"].startswith("Mayor")
+    assert record["path"] == "article" and record["draft"].startswith("Mayor")  # the article whole, its own prefix
+    assert bot.last[0].prefix is not None and bot.last[0].prefix.label == "riverton-flood"
     assert record["first_draft"]["path"] == "corpus" and record["first_draft"]["draft"].startswith("The bridge")
     assert len(record["first_draft"]["sources"]) > len(record["sources"])
     llm.replies = ["The bridge was closed by the army [1].", f"Mayor Dana Whitfield closed the Northgate bridge [{source.number}]."]

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.models.prefix_cache import CORPUS
-from assistant.sources import choose_prefix, prefixes, read_spans, windows
+from assistant.sources import choose_prefix, own_prefix, prefixes, read_spans, select_sources, windows
 from index import Article, make_article, split_sentences
 from index.store import ChunkRecord
 
@@ -110,3 +110,16 @@ def test_only_a_one_article_prefix_much_longer_than_the_top_hits_names_them() ->
 
 def test_no_prefix_at_all_when_prefixes_are_off_even_for_an_empty_corpus() -> None:
     assert prefixes({}, 6000, 0) == []
+
+
+def test_sources_reading_one_article_whole_are_its_own_prefix() -> None:
+    one, two = report("one", 5), report("two", 5, "river")
+    articles = {a.id: a for a in (one, two)}
+    whole = [x for g in select_sources([hit(one, "Sentence 1 ")], articles, len(one.text)) for x in g.sources]
+    prefix = own_prefix(whole, articles, len(one.text))
+    assert prefix is not None and (prefix.label, prefix.spans) == ("one", (("one", 0, len(one.text)),))
+    assert own_prefix(whole[:-1], articles, len(one.text)) is None  # part of it
+    both = [x for g in select_sources([hit(one, "Sentence 1 "), hit(two, "Sentence 1 ")], articles, 10_000)
+            for x in g.sources]
+    assert own_prefix(both, articles, 10_000) is None  # two articles
+    assert own_prefix(whole, articles, len(one.text) - 1) is None  # longer than the context: windows instead
