@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from assistant.answer import Answer, Citation
+from index.text import numbers as text_numbers
 
 __all__ = [
     "Score",
@@ -263,7 +264,8 @@ def citation_support(answer: Answer) -> Score:
     """Share of answer sentences whose numbers and names all appear in the quotes they cite.
 
     A sentence's markers ``[n]`` index ``answer.citations`` from 1. A number also counts as supported
-    when it is the sum or difference of two cited numbers. A sentence that states a number or name
+    when a quote writes it in words ("Forty-one", read by ``index.text.numbers``), or when it is the sum
+    or difference of two cited numbers. A sentence that states a number or name
     but carries no marker is unsupported.
     """
     if answer.abstained:
@@ -283,7 +285,8 @@ def citation_support(answer: Answer) -> Score:
             problems.append(f"{_short(sentence)} cites {unknown}, but there are {len(answer.citations)}")
             continue
         quotes = " ".join(answer.citations[m - 1].quote for m in marks)
-        missing = sorted(n for n in numbers if not _derived(n, _numbers(quotes)))
+        stated = _numbers(quotes) | text_numbers(quotes)  # the quote's "Forty-one" states 41 too
+        missing = sorted(n for n in numbers if not _derived(n, stated))
         missing += sorted(n for n in names if not _name_in(n, quotes))
         if missing:
             problems.append(f"{_short(sentence)}: {missing} not in its cited quotes")

@@ -202,6 +202,18 @@ def test_citation_support(ans: Answer, expect: Expect) -> None:
     check(citation_support(ans), expect)
 
 
+@pytest.mark.parametrize(
+    ("text", "quote", "expect"),
+    [
+        ("41 workers were evacuated [1].", "Forty-one workers were evacuated.", Expect(1.0)),
+        ("About 2,000 people work there [1].", "It employs about two thousand people.", Expect(1.0)),
+        ("42 workers were evacuated [1].", "Forty-one workers were evacuated.", Expect(0.0, "['42']")),
+    ],
+)
+def test_a_number_the_quote_writes_in_words_supports_the_digits(text: str, quote: str, expect: Expect) -> None:
+    check(citation_support(Answer(text, False, (Citation("other", quote, 0, len(quote)),))), expect)
+
+
 # -- evidence_recall ------------------------------------------------------------------------------------
 
 EVIDENCE = (locate(ART, TEXT, "at least 84 fatalities"), locate(ART, TEXT, "killed 103 people"))
