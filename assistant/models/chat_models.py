@@ -24,6 +24,8 @@ from pydantic import ConfigDict, Field, PrivateAttr
 
 from assistant.errors import BackendUnavailable, ModelError
 from assistant.models.prefix_cache import CORPUS
+from assistant.models.weights import Weights
+from assistant.models.weights import load as load_weights
 
 __all__ = ["ChatLlamaCppLocal", "ChatOpenAICompatible", "RepetitionGuard", "to_openai_messages"]
 
@@ -152,15 +154,11 @@ class ChatLlamaCppLocal(_ChatBase):
         """Load the weights (once: taking a load ``weights.start`` began, if any); the caller must hold the
         lock."""
         if self._llama is None:
-            from assistant.models import weights
-
-            self._llama = weights.load(self.weights())
+            self._llama = load_weights(self.weights())
         return self._llama
 
-    def weights(self) -> Any:
-        """What this model's llama.cpp weights are loaded with (``weights.Weights``)."""
-        from assistant.models.weights import Weights
-
+    def weights(self) -> Weights:
+        """What this model's llama.cpp weights are loaded with."""
         return Weights(self.model_path, self.n_ctx, self.n_threads, self.seed)
 
     def warm(self, messages: list[BaseMessage], label: str = CORPUS) -> str:
