@@ -36,13 +36,13 @@ from assistant.sources import (
     select_sources,
 )
 from index import Article, split_sentences
+from index.directives import is_directive
+from index.store import ChunkRecord
 
 if TYPE_CHECKING:  # half a second of imports: loaded with the chat model and the retriever, while weights load
     from langchain_core.language_models import BaseChatModel
     from langchain_core.retrievers import BaseRetriever
     from langchain_core.runnables import Runnable
-from index.directives import is_directive
-from index.store import ChunkRecord
 
 __all__ = ["Assistant", "clean_question", "as_turns"]
 

@@ -109,7 +109,7 @@ def start_loading(settings: Settings) -> None:
         from assistant.models.model_files import assembled_model
 
         path = assembled_model(settings.data_dir / "models")
-    elif provider == "gguf" and _gguf_file(arg).is_file():
-        path = _gguf_file(arg)
+    elif provider == "gguf" and (file := _gguf_file(arg)).is_file():
+        path = file
     if path is not None:
         weights.start(_weights(path, settings))

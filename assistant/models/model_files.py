@@ -31,16 +31,20 @@ def _part_paths() -> list[Path]:
     return paths
 
 
+def _stamp(target: Path) -> str:
+    """What the sidecar of a verified model file holds: the hash it was verified against, its size and mtime."""
+    stat = target.stat()
+    return f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}"
+
+
 def assembled_model(models_dir: Path) -> Path | None:
     """The model file in ``models_dir`` when it was assembled and verified before (unchanged since), else None."""
     target = models_dir / MODEL_NAME
     marker = target.with_suffix(".verified")
     try:
-        stat = target.stat()
-        stamp = marker.read_text()
+        return target if marker.read_text() == _stamp(target) else None
     except OSError:
         return None
-    return target if stamp == f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}" else None
 
 
 def assemble_default_model(models_dir: Path) -> Path:
@@ -77,6 +81,5 @@ def assemble_default_model(models_dir: Path) -> Path:
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
-    stat = target.stat()
-    marker.write_text(f"{MODEL_SHA256} {stat.st_size} {stat.st_mtime_ns}")
+    marker.write_text(_stamp(target))
     return target
