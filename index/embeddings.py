@@ -61,11 +61,16 @@ class MiniLMEmbedder:
             return self._model
 
     def _onnx(self, weights: Path) -> Any:
-        from index.onnx_minilm import OnnxMiniLM, default_cache_dir, export, onnx_file
+        from index.onnx_minilm import OnnxMiniLM, default_cache_dir, export, onnx_file, prune, used
 
-        path = onnx_file(weights, self.cache_dir or default_cache_dir())
-        if not path.is_file():
+        cache_dir = self.cache_dir or default_cache_dir()
+        path = onnx_file(weights, cache_dir)
+        if path.is_file():
+            used(path)
+        else:
             export(weights, path)
+            for old in prune(cache_dir):
+                log.info("deleted an unused embedding export: %s", old)
         return OnnxMiniLM(weights, path)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
@@ -86,14 +91,7 @@ def _sentence_transformer(weights: Path) -> Any:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise IndexingError(f"embedding model not installed ({exc.name}); run `make install`") from None
-    from transformers.utils import logging as transformers_logging
+    from index.onnx_minilm import no_progress_bars
 
-    # transformers draws a "Loading weights" bar on stderr even when it is no terminal, which breaks the
-    # CLI's one-line errors; the load takes well under a second anyway.
-    shown = transformers_logging.is_progress_bar_enabled()
-    transformers_logging.disable_progress_bar()
-    try:
+    with no_progress_bars():
         return SentenceTransformer(str(weights), device="cpu", local_files_only=True)
-    finally:
-        if shown:
-            transformers_logging.enable_progress_bar()

@@ -3,26 +3,32 @@
 The ONNX graph is exported once from the packaged weights (torch and ``onnx``, at the first use on a
 machine) into a per-user cache and reused by every later process: loading it takes about 0.3 s where
 importing torch and sentence-transformers takes several seconds, and a query embeds in a few
-milliseconds. Tokenisation is the model's own ``tokenizer.json`` (Hugging Face ``tokenizers``); pooling is
-the model's mean over tokens, then L2 normalisation, as ``SentenceTransformer.encode(normalize_embeddings=True)``.
+milliseconds. Each installed copy of the weights gets its own export (90 MB); the cache keeps the
+``KEEP`` most recently used and deletes the rest when it writes a new one, so reinstalls and fresh
+checkouts do not fill the disk. Tokenisation is the model's own ``tokenizer.json`` (Hugging Face
+``tokenizers``); pooling is the model's mean over tokens, then L2 normalisation, as
+``SentenceTransformer.encode(normalize_embeddings=True)``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["OnnxMiniLM", "default_cache_dir", "onnx_file", "export"]
+__all__ = ["OnnxMiniLM", "default_cache_dir", "onnx_file", "export", "used", "prune", "KEEP", "no_progress_bars"]
 
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 OPSET = 17
+KEEP = 2  # exports kept: the one in use, and one more (a second checkout or virtualenv on the machine)
+_PREFIX = "all-MiniLM-L6-v2-"
 
 
 def default_cache_dir() -> Path:
@@ -33,7 +39,50 @@ def onnx_file(weights_dir: Path, cache_dir: Path) -> Path:
     """Where the export of these weights lives: named by the weights file, so new weights get a new file."""
     stat = (weights_dir / "model.safetensors").stat()
     digest = hashlib.sha256(f"{weights_dir.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{OPSET}".encode())
-    return cache_dir / f"all-MiniLM-L6-v2-{digest.hexdigest()[:16]}.onnx"
+    return cache_dir / f"{_PREFIX}{digest.hexdigest()[:16]}.onnx"
+
+
+def used(path: Path) -> None:
+    """Mark an export as just used: the cache evicts the least recently used."""
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache still serves
+        pass
+
+
+def prune(cache_dir: Path, keep: int = KEEP) -> list[Path]:
+    """Delete all but the ``keep`` most recently used exports in ``cache_dir``; returns what was deleted.
+    Only finished exports are candidates: another process's export still being written is not."""
+    exports = []
+    for path in cache_dir.glob(f"{_PREFIX}*.onnx"):
+        try:
+            exports.append((path.stat().st_mtime_ns, path))
+        except OSError:  # deleted meanwhile by another process
+            continue
+    exports.sort(reverse=True)
+    deleted = []
+    for _, path in exports[max(keep, 1):]:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        deleted.append(path)
+    return deleted
+
+
+@contextlib.contextmanager
+def no_progress_bars() -> Iterator[None]:
+    """transformers draws a "Loading weights" bar on stderr even when it is no terminal, which breaks the
+    CLI's one-line output; loading takes well under a second anyway."""
+    from transformers.utils import logging as transformers_logging
+
+    shown = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if shown:
+            transformers_logging.enable_progress_bar()
 
 
 def export(weights_dir: Path, path: Path) -> None:
@@ -41,7 +90,8 @@ def export(weights_dir: Path, path: Path) -> None:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(weights_dir), local_files_only=True).eval()
+    with no_progress_bars():
+        model = AutoModel.from_pretrained(str(weights_dir), local_files_only=True).eval()
 
     class Encoder(torch.nn.Module):
         def __init__(self) -> None:
