@@ -283,13 +283,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.eval_args = tail
     try:
         settings = Settings.from_env(data_dir=args.data_dir)
-        return int(args.func(args, settings))
+        code = int(args.func(args, settings))
+        sys.stdout.flush()  # here, not at exit: a reader that has gone away is met below
+        return code
     except (AssistantError, IndexingError) as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`assistant logs --json | head -1`): stop quietly, as cat does, with the
+        # status of a process ended by SIGPIPE. What is still buffered goes to /dev/null, not to a traceback
+        # when Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
