@@ -32,6 +32,13 @@ _ARITHMETIC = re.compile(
     r"\b(total(?:l?ing)?|combined|altogether|in all|together|sum|overall|difference|apart|years?|ago|later)\b",
     re.IGNORECASE,
 )
+# A claim that says it measured a change or a gap between two figures: "fell by 34,000" (from 95,000 to
+# 61,000), "a margin of 12". Only these make a difference of two figures that are not years a fact.
+_COMPARES = re.compile(
+    r"\b(?:(?:fell|fallen|dropped|declined|decreased|shrank|shrunk|rose|risen|grew|grown|increased|climbed|"
+    r"gained|cut|reduced|lower|higher) by|(?:difference|gap|margin|increase|decrease|drop|fall|rise) of)\b",
+    re.IGNORECASE,
+)
 
 
 # "First" also means earliest: "the earliest known reference" states "the first known reference", and "was
@@ -73,16 +80,17 @@ def overlap(a: str, b: str) -> set[str]:
     return held(content_words(a), content_words(b))
 
 
-def derived(number: str, evidence_numbers: set[str]) -> bool:
+def derived(number: str, evidence_numbers: set[str], differences: bool = False) -> bool:
     """Whether ``number`` is the sum of two evidence numbers, or the difference of two years in it
-    ("45 years" from 1979 and 2024): arithmetic across sentences, not a number from nowhere."""
+    ("45 years" from 1979 and 2024), or with ``differences`` of any two ("fell by 34,000"): arithmetic across
+    sentences, not a number from nowhere."""
     try:
         target = float(number)
         values = sorted({float(n) for n in evidence_numbers if "-" not in n})
     except ValueError:
         return False
     years = [v for v in values if 1000 <= v <= 2100]
-    if any(b - a == target for a, b in combinations(years, 2)):
+    if any(b - a == target for a, b in combinations(values if differences else years, 2)):
         return True
     return any(a + b == target for a, b in combinations(values, 2))
 
@@ -120,9 +128,10 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     """
     have_numbers = numbers(evidence)
     claim = strip_worked(claim, have_numbers)
-    computes = bool(_ARITHMETIC.search(claim))
+    compares = bool(_COMPARES.search(claim))
+    computes = compares or bool(_ARITHMETIC.search(claim))
     missing = {
-        n for n in numbers(claim) if n not in have_numbers and not (computes and derived(n, have_numbers))
+        n for n in numbers(claim) if n not in have_numbers and not (computes and derived(n, have_numbers, compares))
     }
     if "1" in missing and _says_first(claim, evidence) and "1" not in numbers(_FIRST.sub(" ", claim)):
         missing.discard("1")  # "the first known reference" for "the earliest known reference"

@@ -57,8 +57,24 @@ def test_supported(claim: str, evidence: str, ok: bool) -> None:
     assert supported(claim, evidence)[0] is ok
 
 
-def test_derived_differences_only_between_years() -> None:
+def test_derived_differences_only_between_years_or_where_asked() -> None:
     assert derived("45", {"1979", "2024"})
     assert not derived("7", {"12", "5"})  # 12 - 5, but these are not years
+    assert derived("7", {"12", "5"}, differences=True)  # "fell by 7"
     assert derived("17", {"12", "5"})  # a sum
     assert not derived("abc", {"1"})
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        ("The crowd fell by 1,400 over the season.", True),  # 5,200 - 3,800
+        ("The club saw a drop of 1,400 fans a game.", True),
+        ("The crowd fell by 1,500 over the season.", False),  # no two figures differ by 1,500
+        ("The crowd was 1,400 over the season.", False),  # a difference, but the claim does not say it measured one
+        ("The club sold 9,000 tickets in total.", True),  # a sum it says it made
+    ],
+)
+def test_a_change_or_gap_between_two_figures_is_arithmetic_on_them(claim: str, ok: bool) -> None:
+    evidence = "The club drew 5,200 fans a game last season and 3,800 this season."
+    assert supported(claim, evidence)[0] is ok
