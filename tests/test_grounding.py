@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assistant.answer import Answer
 from assistant.grounding import ground
-from tests.article_fixtures import flood_sources, number_of
+from tests.article_fixtures import flood_sources, number_of, numbered
 
 ARTICLE, SOURCES = flood_sources()
 ARTICLES = {ARTICLE.id: ARTICLE}
@@ -225,6 +225,50 @@ def test_a_sentence_stating_a_distinctive_term_cites_a_sentence_holding_it() -> 
     assert [("Dana Whitfield" in c.quote, "weather office" in c.quote) for c in answer.citations] == [
         (True, False), (False, True)
     ]
+
+
+MUSEUM = (
+    "Museum closes for roof repairs\n\n"
+    "The town museum in Dunmore will close for eight months while its roof is replaced.\n"
+    "\"The roof has leaked for years,\" said Tomás Ferreira, who manages the museum.\n"
+    "He said the paintings would be moved to a warehouse near the harbour until the work ends.\n"
+)
+
+
+def test_a_claim_re_cited_for_a_name_keeps_the_sentence_it_cited_for_the_rest() -> None:
+    # the draft cites the sentence saying what he said, which lacks his name: re-cited to the sentence
+    # naming him alone, the answer's statement about the paintings would cite nothing that says it
+    article, sources = numbered(MUSEUM, "museum")
+    said = number_of(sources, "He said the paintings")
+    answer = ground(
+        "Who manages the museum?",
+        f"Tomás Ferreira, who manages the museum, said the paintings would be moved to a warehouse [{said}].",
+        sources, {article.id: article}, REFUSAL, {(s.article_id, s.start) for s in sources},
+    )
+    quotes = [c.quote for c in answer.citations]
+    assert any("Tomás Ferreira" in q for q in quotes), answer
+    assert any("paintings" in q for q in quotes), answer
+    for c in answer.citations:
+        assert article.text[c.start : c.end] == c.quote
+
+
+def test_a_claim_re_cited_to_a_sentence_stating_all_of_it_cites_that_one_alone() -> None:
+    answer = answer_for("When was the dam completed?", f"The dam was completed in 1998 [{n('Hollis')}].")
+    assert [c.quote for c in answer.citations] == ["The dam was completed in 1998 by the regional council."]
+
+
+def test_a_claim_re_cited_to_a_sentence_stating_it_does_not_keep_its_own_for_a_word_of_wording() -> None:
+    # the cited sentence shares only "work" with the claim; the sentence stating the closure holds the rest
+    article, sources = numbered(MUSEUM, "museum")
+    said = number_of(sources, "He said the paintings")
+    answer = ground(
+        "How long will the museum close?",
+        f"The town museum will close for eight months while work replaces its roof [{said}].",
+        sources, {article.id: article}, REFUSAL, {(s.article_id, s.start) for s in sources},
+    )
+    assert [c.quote for c in answer.citations] == [
+        "The town museum in Dunmore will close for eight months while its roof is replaced."
+    ], answer
 
 
 # -- passes ---------------------------------------------------------------------------------------------

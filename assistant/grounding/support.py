@@ -203,12 +203,37 @@ def _best_stating(text: str, sources: Sequence[Source], ordered: Sequence[set[st
     return max(stating, key=lambda s: (len(overlap(text, s.text)), -s.number)) if stating else None
 
 
+def _keeping_own(text: str, best: Source, cited: Sequence[Source], ordered: Sequence[set[str]]) -> list[Source]:
+    """The sentence a claim is re-cited to and the one of its own cited sentences that states more of it, when
+    the two together hold words of the claim the first alone does not: "X, who runs the shop, said the
+    children would board on the mainland" citing "She said the children would board…" fails for want of the
+    name, and is re-cited to the sentence naming X; cited alone, that sentence says nothing about children.
+    Empty when the re-cited sentence alone holds most of the claim's words besides names (a word it lacks,
+    "marking" for its "commemorating", is wording, not a statement) or its own sentences add none."""
+    if _statement_held(text, (best,)):
+        return []
+    words = content_words(text) - _META
+    alone = held(words, content_words(best.text))
+    pairs = [
+        sorted((best, own), key=lambda s: s.number)
+        for own in cited
+        if own.number != best.number
+        and len(held(words, content_words(best.text + " " + own.text))) > len(alone)
+        and is_supported(text, [best, own], ordered)
+        and _statement_held(text, (best, own))
+    ]
+    return max(pairs, key=lambda p: len(held(words, content_words(" ".join(s.text for s in p)))), default=[])
+
+
 def repair(
     text: str, cited: list[Source], sources: Sequence[Source], notes: list[str], ordered: Sequence[set[str]] = (),
     question: str = "",
 ) -> Sentence | None:
     """A supported version of an unsupported claim, or None when nothing of it is supported."""
     if (best := _best_stating(text, sources, ordered)) is not None:
+        if pair := _keeping_own(text, best, cited, ordered):
+            notes.append(f"re-cited, keeping its own source: {text!r}")
+            return [Segment(text, tuple(cite(s) for s in pair))]
         notes.append(f"re-cited: {text!r}")
         return [Segment(text, (cite(best),))]
     # A sentence joining facts from two sources (a name from one, a statement from another), or a claim
