@@ -235,15 +235,23 @@ MUSEUM = (
 )
 
 
-def test_a_claim_re_cited_for_a_name_keeps_the_sentence_it_cited_for_the_rest() -> None:
-    # the draft cites the sentence saying what he said, which lacks his name: re-cited to the sentence
-    # naming him alone, the answer's statement about the paintings would cite nothing that says it
+def museum_answer(question: str, draft: str) -> tuple[Any, Any]:
+    """The article and the grounded answer of a draft citing the sentence about the paintings as {said}."""
     article, sources = numbered(MUSEUM, "museum")
     said = number_of(sources, "He said the paintings")
     answer = ground(
+        question, draft.format(said=said), sources, {article.id: article}, REFUSAL,
+        {(s.article_id, s.start) for s in sources},
+    )
+    return article, answer
+
+
+def test_a_claim_re_cited_for_a_name_keeps_the_sentence_it_cited_for_the_rest() -> None:
+    # the draft cites the sentence saying what he said, which lacks his name: re-cited to the sentence
+    # naming him alone, the answer's statement about the paintings would cite nothing that says it
+    article, answer = museum_answer(
         "Who manages the museum?",
-        f"Tomás Ferreira, who manages the museum, said the paintings would be moved to a warehouse [{said}].",
-        sources, {article.id: article}, REFUSAL, {(s.article_id, s.start) for s in sources},
+        "Tomás Ferreira, who manages the museum, said the paintings would be moved to a warehouse [{said}].",
     )
     quotes = [c.quote for c in answer.citations]
     assert any("Tomás Ferreira" in q for q in quotes), answer
@@ -259,12 +267,8 @@ def test_a_claim_re_cited_to_a_sentence_stating_all_of_it_cites_that_one_alone()
 
 def test_a_claim_re_cited_to_a_sentence_stating_it_does_not_keep_its_own_for_a_word_of_wording() -> None:
     # the cited sentence shares only "work" with the claim; the sentence stating the closure holds the rest
-    article, sources = numbered(MUSEUM, "museum")
-    said = number_of(sources, "He said the paintings")
-    answer = ground(
-        "How long will the museum close?",
-        f"The town museum will close for eight months while work replaces its roof [{said}].",
-        sources, {article.id: article}, REFUSAL, {(s.article_id, s.start) for s in sources},
+    _, answer = museum_answer(
+        "How long will the museum close?", "The town museum will close for eight months while work replaces its roof [{said}]."
     )
     assert [c.quote for c in answer.citations] == [
         "The town museum in Dunmore will close for eight months while its roof is replaced."
