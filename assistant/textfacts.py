@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
+from math import isclose
 
 from index import text
 from index.text import (
@@ -23,7 +24,7 @@ from index.text import (
 
 __all__ = [
     "STOPWORDS", "WORD", "numbers", "names", "content_words", "overlap", "facts", "derived", "supported",
-    "strip_worked", "held", "abbreviated", "figures_matched", "split_names",
+    "strip_worked", "held", "abbreviated", "figures_matched", "split_names", "levels_as_changes",
 ]
 
 # A number that is not in the evidence may still be computed from it, when the claim says it computed:
@@ -40,6 +41,15 @@ _COMPARES = re.compile(
     re.IGNORECASE,
 )
 
+# A change's size and the level it reached: "profits fell by £1.1 million" is not stated by "profits fell to
+# £1.1 million, from £2.3 million", whose figures are where they went to and came from ("by up to 10%" is a size).
+_FIGURE = r"(?:about|around|nearly|almost|some|just|over|under|more than|less than|up to)?\s*[£$€¥]?\d[\d,.]*"
+_CHANGE_BY = re.compile(
+    r"\b(?:fell|fallen|dropped|declined|decreased|shrank|shrunk|rose|risen|grew|grown|increased|climbed|gained|"
+    r"cut|reduced|up|down|lower|higher) by\s+" + _FIGURE,
+    re.IGNORECASE,
+)
+_LEVEL = re.compile(r"(?<!\bup )\b(?:to|from)\s+" + _FIGURE, re.IGNORECASE)
 
 # "First" also means earliest: "the earliest known reference" states "the first known reference", and "was
 # initially built" "was first built" (the same word follows); "its initial offering" does not state "its first profit".
@@ -90,9 +100,9 @@ def derived(number: str, evidence_numbers: set[str], differences: bool = False) 
     except ValueError:
         return False
     years = [v for v in values if 1000 <= v <= 2100]
-    if any(b - a == target for a, b in combinations(values if differences else years, 2)):
+    if any(isclose(b - a, target) for a, b in combinations(values if differences else years, 2)):
         return True
-    return any(a + b == target for a, b in combinations(values, 2))
+    return any(isclose(a + b, target) for a, b in combinations(values, 2))  # 2.3 - 1.1 is 1.2, in decimals
 
 
 # Arithmetic written out in the claim: "284 - 84 = 200".
@@ -136,11 +146,21 @@ def supported(claim: str, evidence: str) -> tuple[bool, set[str]]:
     if "1" in missing and _says_first(claim, evidence) and "1" not in numbers(_FIRST.sub(" ", claim)):
         missing.discard("1")  # "the first known reference" for "the earliest known reference"
     have_words = {name_key(w) for w in words(evidence)}
+    missing |= levels_as_changes(claim, evidence)
     missing |= {n for n in names(claim) if not any(same_name(n, w) for w in have_words)}
     missing |= split_names(claim, evidence, have_words)
     if missing and not missing & numbers(claim):
         missing -= abbreviated(claim, evidence)
     return not missing, missing
+
+
+def levels_as_changes(claim: str, evidence: str) -> set[str]:
+    """The figures the claim gives as the size of a change ("fell by 1.1") that the evidence gives only as
+    where a change went to or came from ("fell to 1.1, from 2.3")."""
+    sizes = {n for m in _CHANGE_BY.finditer(claim) for n in numbers(m.group())}
+    if not sizes:
+        return set()
+    return (sizes & numbers(evidence)) - numbers(_LEVEL.sub(" ", evidence))
 
 
 def split_names(claim: str, evidence: str, have_words: set[str]) -> set[str]:

@@ -78,3 +78,24 @@ def test_derived_differences_only_between_years_or_where_asked() -> None:
 def test_a_change_or_gap_between_two_figures_is_arithmetic_on_them(claim: str, ok: bool) -> None:
     evidence = "The club drew 5,200 fans a game last season and 3,800 this season."
     assert supported(claim, evidence)[0] is ok
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        ("Profits fell by £1.2 million.", True),  # 2.3 - 1.1, in decimals
+        ("Profits fell to £1.1 million from £2.3 million.", True),
+        ("Profits fell by £1.1 million.", False),  # where they fell to, not by how much
+        ("Profits were down by £2.3 million.", False),  # where they came from
+        ("Profits fell by £1.3 million.", False),
+        ("Sales grew by 4%.", True),
+        ("Sales grew by £19.6 million.", False),
+        ("Prices were cut by up to 10%.", True),  # "up to" is a size
+    ],
+)
+def test_the_size_of_a_change_is_not_the_level_it_went_to_or_came_from(claim: str, ok: bool) -> None:
+    evidence = (
+        "Profits fell to £1.1 million in the year to June, from £2.3 million a year earlier. "
+        "Sales grew 4% to £19.6 million. Prices were cut by up to 10% in July."
+    )
+    assert supported(claim, evidence)[0] is ok, supported(claim, evidence)
