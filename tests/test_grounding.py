@@ -335,3 +335,22 @@ def test_a_claim_only_repeating_a_wh_question_says_nothing(question: str, claim:
 def test_a_fragment_repeating_the_question_is_not_an_answer() -> None:
     answer = answer_for("When did the dam open?", f"The dam opened in [{n('completed in 1998')}].")
     assert answer.abstained and any("says nothing" in note for note in answer.notes)
+
+
+def test_a_change_s_size_given_as_its_level_quotes_the_sentence_with_both_figures() -> None:
+    article, sources = numbered(
+        "Brewery results\n\nThe brewery's profits fell to £1.1 million in the year to June, from £2.3 million a year "
+        "earlier.\nThe Ashcombe Mill was sold to Harlow & Finch.\n",
+        "brewery",
+    )
+    said = number_of(sources, "profits fell to")
+    spans = {(s.article_id, s.start) for s in sources}
+    answer = ground("By how much did profits fall?", f"The brewery's profits fell by £1.1 million [{said}].",
+                    sources, {article.id: article}, REFUSAL, spans)
+    assert [c.quote for c in answer.citations] == [sources[said - 1].text], answer
+    assert "fell to £1.1 million" in answer.text and "fell by" not in answer.text, answer.text
+    # another firm's profits: the sentence states no figure of Harlow & Finch, so nothing is quoted for it
+    answer = ground("By how much did Harlow & Finch's profits fall?",
+                    f"Harlow & Finch's profits fell by £1.1 million [{said}].",
+                    sources, {article.id: article}, REFUSAL, spans)
+    assert "fell by" not in answer.text and "fell to £1.1 million" not in answer.text, answer.text

@@ -453,6 +453,15 @@ def test_a_clause_leaning_on_the_one_before_is_not_kept_alone() -> None:
         answer = ground("What is the first line of defence?", draft, sources, {article.id: article},
                         "The article does not say.")
         assert not answer.text.lower().startswith(("which", "until", "preventing")), answer.text
+    # a later clause opening with a preposition modifies the one before it: "from £2.3 million a year earlier"
+    article, sources = numbered(
+        "Brewery results\n\nThe brewery's profits fell to £1.1 million in the year to June, from £2.3 million a year "
+        "earlier.\nSales grew 4% to £19.6 million.\n",
+        "brewery",
+    )
+    draft = "The family is selling because profits fell to £1.1 million in the year to June, from £2.3 million a year earlier [1]."
+    answer = ground("Why is the family selling?", draft, sources, {article.id: article}, "The article does not say.")
+    assert not answer.text.lower().startswith("from"), answer.text
 
 
 def test_a_figure_worked_out_from_two_sentences_may_join_them() -> None:

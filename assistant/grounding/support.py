@@ -18,7 +18,7 @@ from assistant.conflicts import disagreement_clauses, figures_agree
 from assistant.draft import Claim, is_question, is_refusal, parse_draft
 from assistant.grounding.state import Grounding, Segment, Sentence, cite
 from assistant.sources import Source
-from assistant.textfacts import content_words, facts, held, names, numbers, overlap, supported
+from assistant.textfacts import content_words, facts, held, levels_as_changes, names, numbers, overlap, supported
 from index.text import NEGATION, REPORTING, STOPWORDS, stem
 from index.text import words as text_words
 
@@ -33,6 +33,9 @@ _DEPENDENT = re.compile(
     r"after|until|unless|if|whether|[a-z]+(?<!thing)ing)\b"  # "bearing the hallmarks of…": a participle's phrase
 )
 _CLAUSE = re.compile(r"\s*(?:;|,|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
+# A later clause that opens with a preposition modifies the one before: "…fell to £1.1 million, from £2.3 million
+# a year earlier" kept alone says "from £2.3 million a year earlier", which states nothing.
+_MODIFIER = re.compile(r"(?:from|to|in|on|at|by|with|for|of|into|during|over|under|than|down|up|against)\b")
 
 # Claims that two accounts agree; "the same colour" or "consistent form" claim no agreement between sources.
 _AGREEMENT = re.compile(r"\b(agree[sd]?|agreement|concur\w*|both (?:say|said|state[sd]?|report(?:s|ed)?))\b", re.I)
@@ -253,6 +256,13 @@ def repair(
     if joins:
         notes.append(f"re-cited to {('two', 'three', 'four')[len(joins[0]) - 2]} sources: {text!r}")
         return [Segment(text, tuple(cite(s) for s in joins[0]))]
+    # The size of a change given as the level a cited sentence says it went to or came from ("profits fell by
+    # £1.1 million" over "profits fell to £1.1 million, from £2.3 million"): that sentence, quoted, answers.
+    for source in cited:
+        wrong = levels_as_changes(text, source.text)
+        if wrong and supported(text, source.text)[1] == wrong:
+            notes.append(f"quoted the sentence its change's size came from, a level: {text!r}")
+            return [Segment(source.text, (cite(source),))]
     head = _without_closing_figure(text, question)
     if head is not None and (best := _best_stating(head, sources, ordered)) is not None:
         notes.append(f"cut the figure no sentence gives it: {text!r}")
@@ -262,7 +272,10 @@ def repair(
     within = cited or near[:1]
     if within:
         clauses = [c for c in _CLAUSE.split(text.rstrip(".")) if len(c.split()) >= 3]
-        kept = [c for c in clauses if is_supported(c, within, ordered) and not _DEPENDENT.match(c)]
+        kept = [
+            c for i, c in enumerate(clauses)
+            if is_supported(c, within, ordered) and not _DEPENDENT.match(c) and not (i and _MODIFIER.match(c))
+        ]
         if kept and len(kept) < len(clauses):
             notes.append(f"cut to its supported part: {text!r}")
             return [Segment("; ".join(kept), tuple(cite(s) for s in within))]
