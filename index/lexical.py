@@ -15,7 +15,7 @@ from index.text import STOPWORDS, stem
 __all__ = ["LexicalIndex", "tokenize"]
 
 # Bump when tokenize changes: an index built with other tokens is then rebuilt by the next run.
-FORMAT = 4
+FORMAT = 5  # 5: irregular forms stem as their word ("sold" -> "sell")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -73,10 +73,40 @@ def name_key(word: str) -> str:
     return fold(word).removesuffix("'s").strip("'-")
 
 
+# English's irregular verb forms and plurals, which Snowball leaves apart from their word ("sold" and
+# "selling", "children" and "child"). Forms that are as often another word are left out: "bit", "lay",
+# "ground", "found" (also "to found"), "saw", "felt", "left", "spoke", "lead".
+_IRREGULAR = {
+    form: base
+    for base, forms in (
+        entry.strip().split(":") for entry in """
+        arise:arose arisen|bear:bore borne|beat:beaten|become:became|begin:began begun|bend:bent|bite:bitten|
+        bleed:bled|blow:blew blown|break:broke broken|bring:brought|build:built|burn:burnt|buy:bought|
+        catch:caught|choose:chose chosen|come:came|creep:crept|deal:dealt|dig:dug|draw:drew drawn|
+        drink:drank drunk|drive:drove driven|eat:ate eaten|fall:fell fallen|feed:fed|fight:fought|flee:fled|
+        fly:flew flown|forbid:forbade forbidden|forget:forgot forgotten|forgive:forgave forgiven|
+        freeze:froze frozen|get:got gotten|give:gave given|go:went gone|grow:grew grown|hang:hung|hear:heard|
+        hide:hid hidden|hold:held|keep:kept|know:knew known|lend:lent|lose:lost|make:made|mean:meant|meet:met|
+        mislead:misled|overcome:overcame|pay:paid|ride:rode ridden|ring:rang rung|rise:rose risen|run:ran|
+        seek:sought|sell:sold|send:sent|shake:shook shaken|shine:shone|shoot:shot|show:shown|
+        shrink:shrank shrunk|sing:sang sung|sink:sank sunk|sit:sat|sleep:slept|slide:slid|speak:spoken|
+        spend:spent|spin:spun|stand:stood|steal:stole stolen|stick:stuck|sting:stung|strike:struck stricken|
+        swear:swore sworn|sweep:swept|swim:swam swum|swing:swung|take:took taken|teach:taught|tear:tore torn|
+        tell:told|think:thought|throw:threw thrown|understand:understood|undertake:undertook undertaken|
+        uphold:upheld|wake:woke woken|wear:wore worn|win:won|withdraw:withdrew withdrawn|withhold:withheld|
+        write:wrote written|man:men|woman:women|child:children|foot:feet|tooth:teeth|mouse:mice|goose:geese
+        """.replace("\n", "").strip().split("|")
+    )
+    for form in forms.split()
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball English stem of a folded word without its possessive ("Bombings" -> "bomb")."""
-    return str(_STEMMER.stemWord(name_key(word)))
+    """Snowball English stem of a folded word without its possessive ("Bombings" -> "bomb"); an irregular
+    form is its word's ("sold" -> "sell", "children" -> "child")."""
+    key = name_key(word)
+    return str(_STEMMER.stemWord(_IRREGULAR.get(key, key)))
 
 
 # A noun naming who does something ("attackers", "officers", "protesters"), which Snowball stems as the deed

@@ -25,6 +25,11 @@ def test_stem_is_snowball_english(word: str) -> None:
         ("Émile", "emil", "accents folded"),
         ("Israel's", "israel", "possessive dropped"),
         ("Israel’s", "israel", "curly apostrophe too"),
+        ("sold", "sell", "an irregular past is its verb's"),
+        ("Bought", "buy", "folded first"),
+        ("children", "child", "an irregular plural is its noun's"),
+        ("founded", "found", "a regular verb is Snowball's"),
+        ("found", "found", "a form that is also another verb is left alone"),
     ],
 )
 def test_intended_differences_from_plain_snowball(word: str, expected: str, why: str) -> None:
