@@ -35,20 +35,18 @@ _ARITHMETIC = re.compile(
 )
 # A claim that says it measured a change or a gap between two figures: "fell by 34,000" (from 95,000 to
 # 61,000), "a margin of 12". Only these make a difference of two figures that are not years a fact.
+_CHANGED = (
+    r"(?:fell|fallen|dropped|declined|decreased|shrank|shrunk|rose|risen|grew|grown|increased|climbed|gained|cut|"
+    r"reduced|lower|higher)"
+)
 _COMPARES = re.compile(
-    r"\b(?:(?:fell|fallen|dropped|declined|decreased|shrank|shrunk|rose|risen|grew|grown|increased|climbed|"
-    r"gained|cut|reduced|lower|higher) by|(?:difference|gap|margin|increase|decrease|drop|fall|rise) of)\b",
-    re.IGNORECASE,
+    rf"\b(?:{_CHANGED} by|(?:difference|gap|margin|increase|decrease|drop|fall|rise) of)\b", re.IGNORECASE
 )
 
 # A change's size and the level it reached: "profits fell by £1.1 million" is not stated by "profits fell to
 # £1.1 million, from £2.3 million", whose figures are where they went to and came from ("by up to 10%" is a size).
 _FIGURE = r"(?:about|around|nearly|almost|some|just|over|under|more than|less than|up to)?\s*[£$€¥]?\d[\d,.]*"
-_CHANGE_BY = re.compile(
-    r"\b(?:fell|fallen|dropped|declined|decreased|shrank|shrunk|rose|risen|grew|grown|increased|climbed|gained|"
-    r"cut|reduced|up|down|lower|higher) by\s+" + _FIGURE,
-    re.IGNORECASE,
-)
+_CHANGE_BY = re.compile(rf"\b(?:{_CHANGED}|up|down) by\s+" + _FIGURE, re.IGNORECASE)
 _LEVEL = re.compile(r"(?<!\bup )\b(?:to|from)\s+" + _FIGURE, re.IGNORECASE)
 
 # "First" also means earliest: "the earliest known reference" states "the first known reference", and "was

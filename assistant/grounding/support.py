@@ -216,16 +216,16 @@ def _keeping_own(text: str, best: Source, cited: Sequence[Source], ordered: Sequ
     if _statement_held(text, (best,)):
         return []
     words = content_words(text) - _META
-    alone = held(words, content_words(best.text))
-    pairs = [
-        sorted((best, own), key=lambda s: s.number)
-        for own in cited
-        if own.number != best.number
-        and len(held(words, content_words(best.text + " " + own.text))) > len(alone)
-        and is_supported(text, [best, own], ordered)
-        and _statement_held(text, (best, own))
-    ]
-    return max(pairs, key=lambda p: len(held(words, content_words(" ".join(s.text for s in p)))), default=[])
+    alone = len(held(words, content_words(best.text)))
+    pairs = []  # (claim words the two hold, the two in source order)
+    for own in cited:
+        together = len(held(words, content_words(f"{best.text} {own.text}")))
+        if (
+            own.number != best.number and together > alone
+            and is_supported(text, [best, own], ordered) and _statement_held(text, (best, own))
+        ):
+            pairs.append((together, sorted((best, own), key=lambda s: s.number)))
+    return max(pairs, key=lambda p: p[0], default=(0, []))[1]
 
 
 def repair(
